@@ -1,0 +1,84 @@
+# topofarm build. One binary (topofarm), one library every verb, test and fuzz
+# harness links against, one test runner. Modules are found by directory, so a
+# new .c file in a module directory is built without touching this file.
+
+CC      ?= gcc
+CFLAGS  ?= -O2 -g
+WARN    := -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE
+CPPFLAGS := -I. -MMD -MP
+LDLIBS  := -lsqlite3 -lm
+
+# Library modules (the guest probe is a separate static binary, not part of it).
+LIB_DIRS := common topologies acpi-gen runner results
+LIB_SRC  := $(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c))
+CLI_SRC  := $(wildcard cli/*.c)
+TEST_SRC := $(wildcard tests/*.c)
+
+# Normal build in build/, sanitizer build (ASan+UBSan) in build-san/.
+B  ?= build
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+obj = $(patsubst %.c,$(B)/%.o,$(1))
+
+.PHONY: all san test test-fast run fuzz bench clean deps kernels probe
+all: topofarm probe
+
+topofarm: $(B)/topofarm
+	@ln -sf $(B)/topofarm topofarm
+
+$(B)/libtopofarm.a: $(call obj,$(LIB_SRC))
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/topofarm: $(call obj,$(CLI_SRC)) $(B)/libtopofarm.a
+	$(CC) $(CFLAGS) $(EXTRA_LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/tests/run: $(call obj,$(TEST_SRC)) $(B)/libtopofarm.a
+	$(CC) $(CFLAGS) $(EXTRA_LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -c -o $@ $<
+
+# The guest probe: a static binary that runs as the initramfs's init helper.
+probe: build/guest/probe
+build/guest/probe: runner/guest/probe.c
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) -O2 -static -o $@ $<
+
+san:
+	$(MAKE) B=build-san EXTRA_CFLAGS="$(SAN_FLAGS)" EXTRA_LDFLAGS="$(SAN_FLAGS)" build-san/topofarm build-san/tests/run
+
+# One command for the whole suite: install what is missing, fetch/build the
+# kernels the boot tests use, then run every test under ASan+UBSan.
+test: deps
+	$(MAKE) san probe
+	tools/prepare-kernels
+	TOPOFARM_BIN=$(CURDIR)/build-san/topofarm build-san/tests/run
+
+# Unit tests only (no boots); useful while editing.
+test-fast: san probe
+	TOPOFARM_BIN=$(CURDIR)/build-san/topofarm TOPOFARM_SKIP_SLOW=1 build-san/tests/run
+
+# The main job on its embedded defaults: every seed topology on the default
+# kernel pair, results under results/ (override with OUT=DIR).
+OUT ?= results/out
+run: deps all
+	$(B)/topofarm kernels fetch --default
+	$(B)/topofarm run topologies/seeds --kernels default --out $(OUT)
+	$(B)/topofarm report --dir $(OUT)
+
+deps:
+	tools/install-deps
+
+fuzz:
+	$(MAKE) -C fuzz
+
+bench: all
+	bench/parse
+
+
+clean:
+	rm -rf build build-san topofarm
+
+-include $(shell find build build-san -name '*.d' 2>/dev/null)

@@ -1,0 +1,84 @@
+/* tests/test_common.c: sizes, JSON escaping, SHA-256 and process running. */
+#include "tests/harness.h"
+#include "common/size.h"
+#include "common/json.h"
+#include "common/sha256.h"
+#include "common/proc.h"
+#include <stdlib.h>
+
+TEST(size_parse_suffixes_and_hex)
+{
+	static const struct { const char *in; uint64_t v; int ok; } cases[] = {
+		{ "0", 0, 1 }, { "16K", 16384, 1 }, { "2050M", 2050ULL << 20, 1 },
+		{ "4G", 4ULL << 30, 1 }, { "1T", 1ULL << 40, 1 }, { "0x38000000", 0x38000000, 1 },
+		{ "0x1M", 1ULL << 20, 1 }, { "4g", 4ULL << 30, 1 },
+		{ "", 0, 0 }, { "M", 0, 0 }, { "12Q", 0, 0 }, { "-1", 0, 0 },
+		{ "18446744073709551616", 0, 0 }, { "16777216T", 0, 0 }, { "0x", 0, 0 },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		uint64_t v = 0;
+		bool ok = size_parse(cases[i].in, &v);
+		if (ok != (bool)cases[i].ok)
+			test_fail(__FILE__, __LINE__, "size_parse(\"%s\") ok=%d", cases[i].in, ok);
+		else if (ok && v != cases[i].v)
+			test_fail(__FILE__, __LINE__, "size_parse(\"%s\") = %llu", cases[i].in, (unsigned long long)v);
+	}
+}
+
+TEST(size_format_canonical)
+{
+	char s[32];
+	size_format(2050ULL << 20, s, sizeof s); CHECK_STR(s, "2050M");
+	size_format(16384, s, sizeof s); CHECK_STR(s, "16K");
+	size_format(4ULL << 30, s, sizeof s); CHECK_STR(s, "4G");
+	size_format(1000, s, sizeof s); CHECK_STR(s, "1000");
+	size_format(0, s, sizeof s); CHECK_STR(s, "0");
+}
+
+TEST(json_escapes_hostile_text)
+{
+	struct buf b = BUF_INIT;
+	struct json j;
+	json_init(&j, &b, false);
+	json_object_begin(&j);
+	json_key(&j, "a");
+	json_string(&j, "x\"<\x01\xff\n");
+	json_key(&j, "n");
+	json_array_begin(&j);
+	json_int(&j, 1);
+	json_int(&j, -2);
+	json_array_end(&j);
+	json_object_end(&j);
+	CHECK_STR(b.s, "{\"a\":\"x\\\"<\\u0001\\ufffd\\n\",\"n\":[1,-2]}");
+	buf_free(&b);
+}
+
+TEST(sha256_known_vectors)
+{
+	char h[65];
+	sha256_hex("", 0, h);
+	CHECK_STR(h, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	sha256_hex("abc", 3, h);
+	CHECK_STR(h, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST(proc_run_captures_and_times_out)
+{
+	struct proc_result r;
+	char *echo[] = { "sh", "-c", "printf 'a b'; exit 3", NULL };
+	struct proc_opts o = { .capture = true };
+	proc_run(echo, &o, &r);
+	CHECK_INT(r.exit_code, 3);
+	CHECK_STR(r.out, "a b");
+	proc_result_free(&r);
+
+	char *slow[] = { "sleep", "5", NULL };
+	struct proc_opts t = { .timeout = 0.3 };
+	CHECK(proc_run(slow, &t, &r) != 0);
+	CHECK(r.timed_out);
+	CHECK(r.seconds < 4.0);
+
+	char *missing[] = { "/nonexistent/topofarm-no-such-program", NULL };
+	CHECK(proc_run(missing, NULL, &r) != 0);
+	CHECK(r.not_found);
+}

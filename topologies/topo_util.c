@@ -1,0 +1,82 @@
+/* topologies/topo_util.c: small helpers over struct topology shared by every stage. */
+#include "topologies/topo.h"
+#include "common/buf.h"
+#include "common/sha256.h"
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const outcome_names[OUTCOME__COUNT] = {
+	"pass", "warning", "oops", "panic", "hang", "boot-fail", "infra",
+};
+
+const char *outcome_name(enum outcome o)
+{
+	return (unsigned)o < OUTCOME__COUNT ? outcome_names[o] : "?";
+}
+
+int outcome_from_name(const char *s)
+{
+	for (int i = 0; i < OUTCOME__COUNT; i++)
+		if (!strcmp(s, outcome_names[i]))
+			return i;
+	return -1;
+}
+
+const struct topo_node *topo_node_by_id(const struct topology *t, int id)
+{
+	for (int i = 0; i < t->n_nodes; i++)
+		if (t->nodes[i].id == id)
+			return &t->nodes[i];
+	return NULL;
+}
+
+bool cpuset_has(const struct cpuset *s, int cpu)
+{
+	return cpu >= 0 && cpu < TOPO_MAX_CPUS && (s->bits[cpu / 64] >> (cpu % 64)) & 1;
+}
+
+void cpuset_add(struct cpuset *s, int cpu)
+{
+	if (cpu >= 0 && cpu < TOPO_MAX_CPUS)
+		s->bits[cpu / 64] |= 1ULL << (cpu % 64);
+}
+
+int cpuset_count(const struct cpuset *s)
+{
+	int n = 0;
+	for (int i = 0; i < TOPO_MAX_CPUS / 64; i++)
+		n += __builtin_popcountll(s->bits[i]);
+	return n;
+}
+
+bool cpuset_empty(const struct cpuset *s)
+{
+	return cpuset_count(s) == 0;
+}
+
+int topo_distance(const struct topology *t, int from, int to)
+{
+	if (from < 0 || to < 0 || from >= TOPO_MAX_NODES || to >= TOPO_MAX_NODES)
+		return 0;
+	if (t->distance && t->distance[from][to])
+		return t->distance[from][to];
+	return from == to ? 10 : 20;
+}
+
+void topo_hash(const struct topology *t, char out[65])
+{
+	char *text = topo_print(t);
+	sha256_hex(text, strlen(text), out);
+	free(text);
+}
+
+bool topo_has_cmdline(const struct topology *t, const char *key)
+{
+	size_t k = strlen(key);
+	for (int i = 0; i < t->n_cmdline; i++) {
+		const char *p = t->cmdline[i].text;
+		if (!strncmp(p, key, k) && (p[k] == 0 || p[k] == '='))
+			return true;
+	}
+	return false;
+}
