@@ -1,15 +1,230 @@
-/* cli/builtin-triage.c: `topofarm triage` (not written yet). */
+/* cli/builtin-triage.c: `topofarm triage`: console logs in, crash reports
+ * out (human text or one JSON object per log). A thin layer over
+ * results/triage.h. */
 #include "cli/verb.h"
+#include "results/triage.h"
+#include "common/buf.h"
+#include "common/fsutil.h"
+#include "common/json.h"
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char help[] =
+"NAME\n"
+"    topofarm triage - turn kernel console logs into crash reports\n"
+"\n"
+"SYNOPSIS\n"
+"    topofarm triage [--json] [--known FILE] [--end HOW] LOG...\n"
+"\n"
+"DESCRIPTION\n"
+"    Reads each console LOG (any bytes, any length: CR, ANSI escapes, NULs\n"
+"    and cut-off lines are expected) and finds the kernel reports in it:\n"
+"    BUG/Oops (NULL pointer dereference, page fault, bad page state, soft\n"
+"    lockup, scheduling while atomic), general protection fault, kernel BUG\n"
+"    and VM_BUG_ON_PAGE, WARNING, Kernel panic, KASAN, KFENCE, UBSAN, RCU\n"
+"    stalls, hung tasks, double fault, invalid opcode, divide error.\n"
+"\n"
+"    Each report gets a syzbot-style title naming the first guilty frame of\n"
+"    its call trace (\"BUG: kernel NULL pointer dereference in deactivate_slab\"),\n"
+"    skipping helpers that are never the culprit (locking, printk/WARN\n"
+"    machinery, fault handlers, allocator entry points). Titles hold no\n"
+"    addresses, PIDs, CPU numbers or timestamps; the signature (sha256 of the\n"
+"    normalised title) is the dedup key of the result store.\n"
+"\n"
+"    The log's verdict is one of pass, warning, oops, panic, hang, boot-fail,\n"
+"    infra. Without --end it is inferred from the guest probe's markers:\n"
+"    no \"@@TOPOFARM READY\" line is a boot-fail, READY without\n"
+"    \"@@TOPOFARM DONE\" is a hang, unless a report explains the run.\n"
+"    Reports matching a `benign` line of the known list do not count (a log\n"
+"    with only benign reports passes); `bug` lines annotate a report with\n"
+"    the known bug's id and fix.\n"
+"\n"
+"OPTIONS\n"
+"    --json        Print one JSON object per log (one per line): file,\n"
+"                  outcome, title, frame, signature, reached_guest,\n"
+"                  guest_done, kernel_release, reports (each with title,\n"
+"                  frame, family, first_line, phase, taint, corrupted,\n"
+"                  benign, known_bug, fix, offset, signature, text).\n"
+"    --known FILE  Known-benign/known-bug list to use instead of the\n"
+"                  built-in one (format: results/known.conf).\n"
+"    --end HOW     How the run ended, when known: unknown (default),\n"
+"                  guest-done, panic, silence, timeout, qemu-exit, infra.\n"
+"\n"
+"EXAMPLES\n"
+"    topofarm triage console.log\n"
+"    topofarm triage --json runs/*/console.log > reports.jsonl\n"
+"    topofarm triage --known my-known.conf --end timeout console.log\n"
+"\n"
+"EXIT STATUS\n"
+"    0 every log passed; 1 a log did not pass (a report or a hang/boot\n"
+"    failure); 2 usage error, an unreadable log (named on stderr) or a bad\n"
+"    --known file (FILE:LINE: what was expected).\n";
+
+static void print_human(const char *path, const struct triage_result *r)
+{
+	printf("%s: %s\n", path, outcome_name(r->outcome));
+	if (r->title) {
+		char *sig = triage_signature(r->title);
+		printf("  title:     %s\n", r->title);
+		printf("  frame:     %s\n", r->frame ? r->frame : "(none)");
+		printf("  signature: %s\n", sig);
+		free(sig);
+	}
+	if (r->kernel_release)
+		printf("  kernel:    %s\n", r->kernel_release);
+	printf("  guest:     %s\n", r->guest_done ? "done" : r->reached_guest ? "reached, not done" : "never reached");
+	for (int i = 0; i < r->n_reports; i++) {
+		const struct triage_report *p = &r->reports[i];
+		printf("  report %d: %s%s%s%s\n", i + 1, p->title,
+		       p->benign ? " [benign]" : "", p->corrupted ? " [corrupted]" : "",
+		       p->known_bug ? " [known bug]" : "");
+		printf("    first line: %s\n", p->first_line ? p->first_line : "");
+		printf("    phase: %s, taint: %s, offset: %zu\n", p->phase ? p->phase : "?",
+		       !p->taint ? "unknown" : *p->taint ? p->taint : "not tainted", p->offset);
+		if (p->known_bug)
+			printf("    known bug: %s%s%s\n", p->known_bug, p->fix ? ", fix: " : "", p->fix ? p->fix : "");
+	}
+	if (r->n_reports_dropped)
+		printf("  (%d more reports not kept)\n", r->n_reports_dropped);
+}
+
+static void json_str_or_null(struct json *j, const char *k, const char *v)
+{
+	json_key(j, k);
+	json_string(j, v);      /* NULL -> null */
+}
+
+static void print_json(const char *path, const struct triage_result *r)
+{
+	struct buf b = BUF_INIT;
+	struct json j;
+	char *sig = r->title ? triage_signature(r->title) : NULL;
+	json_init(&j, &b, false);
+	json_object_begin(&j);
+	json_str_or_null(&j, "file", path);
+	json_str_or_null(&j, "outcome", outcome_name(r->outcome));
+	json_str_or_null(&j, "title", r->title);
+	json_str_or_null(&j, "frame", r->frame);
+	json_str_or_null(&j, "signature", sig);
+	json_key(&j, "reached_guest");
+	json_bool(&j, r->reached_guest);
+	json_key(&j, "guest_done");
+	json_bool(&j, r->guest_done);
+	json_str_or_null(&j, "kernel_release", r->kernel_release);
+	json_key(&j, "reports_dropped");
+	json_int(&j, r->n_reports_dropped);
+	json_key(&j, "reports");
+	json_array_begin(&j);
+	for (int i = 0; i < r->n_reports; i++) {
+		const struct triage_report *p = &r->reports[i];
+		char *psig = triage_signature(p->title);
+		json_object_begin(&j);
+		json_str_or_null(&j, "title", p->title);
+		json_str_or_null(&j, "frame", p->frame);
+		json_str_or_null(&j, "family", p->family);
+		json_str_or_null(&j, "first_line", p->first_line);
+		json_str_or_null(&j, "phase", p->phase);
+		json_str_or_null(&j, "taint", p->taint);
+		json_key(&j, "corrupted");
+		json_bool(&j, p->corrupted);
+		json_key(&j, "benign");
+		json_bool(&j, p->benign);
+		json_str_or_null(&j, "known_bug", p->known_bug);
+		json_str_or_null(&j, "fix", p->fix);
+		json_key(&j, "offset");
+		json_u64(&j, p->offset);
+		json_str_or_null(&j, "signature", psig);
+		json_str_or_null(&j, "text", p->text);
+		json_object_end(&j);
+		free(psig);
+	}
+	json_array_end(&j);
+	json_object_end(&j);
+	buf_putc(&b, '\n');
+	fwrite(b.s, 1, b.len, stdout);
+	buf_free(&b);
+	free(sig);
+}
 
 static int run_triage(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fputs("topofarm triage: not implemented yet\n", stderr);
-	return EXIT_ENV;
+	bool json = false;
+	const char *known_path = NULL;
+	enum run_end end = RUN_END_UNKNOWN;
+	char **logs = xcalloc((size_t)argc, sizeof *logs);
+	int n_logs = 0, rc = EXIT_OK;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "--json")) {
+			json = true;
+		} else if (!strcmp(a, "--known") || !strcmp(a, "--end")) {
+			if (i + 1 >= argc) {
+				free(logs);
+				return usage_error(&verb_triage, "%s needs an argument", a);
+			}
+			if (!strcmp(a, "--known")) {
+				known_path = argv[++i];
+			} else {
+				int e = run_end_from_name(argv[++i]);
+				if (e < 0) {
+					free(logs);
+					return usage_error(&verb_triage, "--end: unknown value '%s' (expected unknown, guest-done, panic, silence, timeout, qemu-exit or infra)", argv[i]);
+				}
+				end = (enum run_end)e;
+			}
+		} else if (!strcmp(a, "--")) {
+			while (++i < argc)
+				logs[n_logs++] = argv[i];
+		} else if (a[0] == '-' && a[1]) {
+			free(logs);
+			return usage_error(&verb_triage, "unknown option '%s'", a);
+		} else {
+			logs[n_logs++] = argv[i];
+		}
+	}
+	if (!n_logs) {
+		free(logs);
+		return usage_error(&verb_triage, "no console log given");
+	}
+
+	struct known_list *known = NULL;
+	if (known_path) {
+		char *err = NULL;
+		if (known_list_load(known_path, &known, &err)) {
+			fprintf(stderr, "topofarm triage: %s\n", err);
+			free(err);
+			free(logs);
+			return EXIT_USAGE;
+		}
+	}
+
+	for (int i = 0; i < n_logs; i++) {
+		size_t len;
+		char *text = read_file(logs[i], &len);
+		if (!text) {
+			fprintf(stderr, "topofarm triage: %s: cannot read: %s\n", logs[i], strerror(errno));
+			rc = EXIT_USAGE;
+			continue;
+		}
+		struct triage_result r;
+		triage_log(text, len, end, known, &r);
+		free(text);
+		if (json)
+			print_json(logs[i], &r);
+		else
+			print_human(logs[i], &r);
+		if (r.outcome != OUTCOME_PASS && rc == EXIT_OK)
+			rc = EXIT_FINDINGS;
+		triage_result_free(&r);
+	}
+	known_list_free(known);
+	free(logs);
+	return rc;
 }
 
 const struct verb verb_triage = {
-	"triage", "(not written yet)", "topofarm triage: not written yet\n", run_triage,
+	"triage", "turn kernel console logs into deduplicated crash reports", help, run_triage,
 };

@@ -203,6 +203,10 @@ struct topology {
 	/* distance[i][j] for node ids; 0 = not given. */
 	uint8_t (*distance)[TOPO_MAX_NODES];
 	bool any_distance;
+	struct topo_distance_line { int from, to; bool oneway; struct topo_pos pos; } *distance_lines;
+	int n_distance_lines;
+	/* Where the once-only directives stood, for messages. */
+	struct topo_pos machine_pos, cpus_pos, memory_pos, hotplug_pos;
 
 	struct topo_hmat_lb *hmat_lb;
 	int n_hmat_lb;

@@ -1,0 +1,195 @@
+/* acpi-gen/describe.c: renders a topology's derived artefacts as text or JSON. */
+#include "acpi-gen/describe.h"
+#include "acpi-gen/layout.h"
+#include "common/buf.h"
+#include "common/json.h"
+#include "common/proc.h"
+#include "common/size.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static bool node_has_ranges(const struct layout *l, int node)
+{
+	for (int i = 0; i < l->n_early; i++)
+		if (l->early[i].node == node)
+			return true;
+	return false;
+}
+
+static void text_ranges(struct buf *b, const struct mem_range *v, int n, int node)
+{
+	for (int i = 0; i < n; i++)
+		if (v[i].node == node)
+			buf_printf(b, " [mem 0x%llx-0x%llx]", (unsigned long long)v[i].start, (unsigned long long)(v[i].end - 1));
+}
+
+static void render_text(struct buf *b, const struct topology *t, struct strv *argv, const char *cmdline, const struct layout *l)
+{
+	char s[40], h[40];
+	buf_printf(b, "topology %s: %s, %d vCPU%s, %s", t->name, t->machine == MACHINE_Q35 ? "q35" : "pc", t->cpus,
+		   t->cpus == 1 ? "" : "s", (size_format(t->memory, s, sizeof s), s));
+	buf_printf(b, ", %d NUMA node%s\n", t->n_nodes ? t->n_nodes : 1, t->n_nodes == 1 ? "" : "s");
+	if (t->description)
+		buf_printf(b, "  %s\n", t->description);
+
+	buf_puts(b, "\nQEMU command:\n");
+	for (int i = 0; i < argv->n; i++) {
+		char *one[] = { argv->v[i], NULL };
+		char *q = argv_to_display(one);
+		bool opt = argv->v[i][0] == '-' && i + 1 < argv->n && argv->v[i + 1][0] != '-';
+		buf_printf(b, "%s%s%s", i == 0 ? "  " : "", q, opt ? " " : (i + 1 < argv->n ? " \\\n    " : "\n"));
+		free(q);
+	}
+	buf_printf(b, "\nKernel command line:\n  %s\n", cmdline);
+
+	buf_puts(b, "\nRAM split (QEMU):\n");
+	buf_printf(b, "  below 4G: %s, above 4G: %s\n", (size_format(l->below_4g, s, sizeof s), s),
+		   (size_format(l->above_4g, h, sizeof h), h));
+
+	buf_puts(b, "\nNUMA nodes (firmware view: QEMU's SRAT memory entries):\n");
+	if (!t->n_nodes)
+		buf_puts(b, "  none: no SRAT; the kernel fakes one node (\"No NUMA configuration found\")\n");
+	for (int i = 0; i < t->n_nodes; i++) {
+		const struct topo_node *n = &t->nodes[i];
+		size_format(n->mem, s, sizeof s);
+		buf_printf(b, "  node %d: %s", n->id, n->mem ? s : "memoryless");
+		buf_puts(b, ", cpus ");
+		if (cpuset_empty(&n->cpus))
+			buf_puts(b, "none");
+		else
+			for (int c = 0, first = 1; c < TOPO_MAX_CPUS; c++)
+				if (cpuset_has(&n->cpus, c)) {
+					buf_printf(b, "%s%d", first ? "" : ",", c);
+					first = 0;
+				}
+		text_ranges(b, l->node_ranges, l->n_node_ranges, n->id);
+		buf_putc(b, '\n');
+	}
+	if (l->has_hotplug_window)
+		buf_printf(b, "  hotplug window: [mem 0x%llx-0x%llx] on node %d (hotpluggable)\n",
+			   (unsigned long long)l->hotplug_window.start, (unsigned long long)(l->hotplug_window.end - 1),
+			   l->hotplug_window.node);
+
+	char *e = e820_format(l->e820, l->n_e820, "BIOS-e820");
+	buf_printf(b, "\nBIOS-provided physical RAM map (SeaBIOS; the top of low RAM is exact to %lluK):\n%s",
+		   (unsigned long long)(l->low_top_slack >> 10), e);
+	free(e);
+	if (l->n_user || t->n_cmdline) {
+		bool userdef = false;
+		for (int i = 0; i < t->n_cmdline; i++)
+			userdef |= t->cmdline[i].kind == CMD_MEMMAP || t->cmdline[i].kind == CMD_MEM;
+		if (userdef) {
+			e = e820_format(l->user_e820, l->n_user, "user");
+			buf_printf(b, "\nuser-defined physical RAM map:\n%s", l->n_user ? e : "  (empty: the kernel has no RAM and hangs)\n");
+			free(e);
+		}
+	}
+	buf_puts(b, "\nEarly memory node ranges (as the kernel prints them):\n");
+	for (int i = 0; i < l->n_early; i++) {
+		if (l->early[i].node >= 0)
+			buf_printf(b, "  node %3d: [mem 0x%016llx-0x%016llx]\n", l->early[i].node,
+				   (unsigned long long)l->early[i].start, (unsigned long long)(l->early[i].end - 1));
+		else
+			buf_printf(b, "  no node: [mem 0x%016llx-0x%016llx] (not covered by the SRAT)\n",
+				   (unsigned long long)l->early[i].start, (unsigned long long)(l->early[i].end - 1));
+	}
+	buf_puts(b, "Memoryless nodes:");
+	int n_less = 0;
+	for (int i = 0; i < t->n_nodes; i++)
+		if (!node_has_ranges(l, t->nodes[i].id)) {
+			buf_printf(b, " %d", t->nodes[i].id);
+			n_less++;
+		}
+	buf_puts(b, n_less ? "\n" : " none\n");
+	(void)h;
+}
+
+static void json_ranges(struct json *j, const struct mem_range *v, int n, bool with_node, bool with_type)
+{
+	json_array_begin(j);
+	for (int i = 0; i < n; i++) {
+		char a[24];
+		json_object_begin(j);
+		snprintf(a, sizeof a, "0x%llx", (unsigned long long)v[i].start);
+		json_key(j, "start");
+		json_string(j, a);
+		snprintf(a, sizeof a, "0x%llx", (unsigned long long)(v[i].end - 1));
+		json_key(j, "end");
+		json_string(j, a);
+		if (with_node) {
+			json_key(j, "node");
+			json_int(j, v[i].node);
+		}
+		if (with_type) {
+			json_key(j, "type");
+			json_string(j, e820_type_name(v[i].type));
+		}
+		json_object_end(j);
+	}
+	json_array_end(j);
+}
+
+static void render_json(struct buf *b, const struct topology *t, struct strv *argv, const char *cmdline, const struct layout *l)
+{
+	struct json j;
+	json_init(&j, b, true);
+	json_object_begin(&j);
+	json_key(&j, "name");
+	json_string(&j, t->name);
+	json_key(&j, "qemu_argv");
+	json_array_begin(&j);
+	for (int i = 0; i < argv->n; i++)
+		json_string(&j, argv->v[i]);
+	json_array_end(&j);
+	json_key(&j, "kernel_cmdline");
+	json_string(&j, cmdline);
+	json_key(&j, "below_4g");
+	json_u64(&j, l->below_4g);
+	json_key(&j, "above_4g");
+	json_u64(&j, l->above_4g);
+	json_key(&j, "srat_memory");
+	json_ranges(&j, l->node_ranges, l->n_node_ranges, true, false);
+	if (l->has_hotplug_window) {
+		json_key(&j, "hotplug_window");
+		json_ranges(&j, &l->hotplug_window, 1, true, false);
+	}
+	json_key(&j, "e820");
+	json_ranges(&j, l->e820, l->n_e820, false, true);
+	json_key(&j, "e820_low_top_slack");
+	json_u64(&j, l->low_top_slack);
+	json_key(&j, "user_e820");
+	json_ranges(&j, l->user_e820, l->n_user, false, true);
+	json_key(&j, "early_node_ranges");
+	json_ranges(&j, l->early, l->n_early, true, false);
+	json_key(&j, "memoryless_nodes");
+	json_array_begin(&j);
+	for (int i = 0; i < t->n_nodes; i++)
+		if (!node_has_ranges(l, t->nodes[i].id))
+			json_int(&j, t->nodes[i].id);
+	json_array_end(&j);
+	json_object_end(&j);
+	buf_putc(b, '\n');
+}
+
+char *describe_topology(const struct topology *t, const struct qemu_config *cfg, bool json, char **err)
+{
+	struct strv argv;
+	struct layout l;
+	if (qemu_args_build(t, cfg, &argv, err) != 0)
+		return NULL;
+	if (layout_compute(t, &l, err) != 0) {
+		strv_free(&argv);
+		return NULL;
+	}
+	char *cmdline = kernel_cmdline(t, cfg ? cfg->extra_append : NULL);
+	struct buf b = BUF_INIT;
+	if (json)
+		render_json(&b, t, &argv, cmdline, &l);
+	else
+		render_text(&b, t, &argv, cmdline, &l);
+	free(cmdline);
+	layout_free(&l);
+	strv_free(&argv);
+	return buf_steal(&b);
+}

@@ -1,0 +1,230 @@
+/* acpi-gen/layout.c: predicts the guest's physical layout from a topology,
+ * mirroring QEMU 7.2 (pc_piix/pc_q35 RAM split, build_srat's hole cutting,
+ * the device-memory window) and SeaBIOS 1.16 (its e820 reservations, as
+ * measured on these machines), then applying memmap=/mem= as the kernel does. */
+#include "acpi-gen/layout.h"
+#include "common/buf.h"
+#include <stdlib.h>
+#include <string.h>
+
+#define KiB (1ULL << 10)
+#define MiB (1ULL << 20)
+#define GiB (1ULL << 30)
+#define HOLE_640K_START (640 * KiB)
+#define HOLE_640K_END (1 * MiB)
+#define AMD_HT_START 0xfd00000000ULL  /* qemu64 is an AMD CPU: QEMU reserves the HT hole */
+#define AMD_HT_END 0x10000000000ULL
+
+static void push(struct mem_range **v, int *n, struct mem_range r)
+{
+	if (r.end <= r.start)
+		return;
+	*v = xrealloc(*v, sizeof **v * (size_t)(*n + 1));
+	(*v)[(*n)++] = r;
+}
+
+/* pc_piix.c / pc_q35.c: how much of -m lies below 4 GiB. */
+static void split_ram(const struct topology *t, struct layout *l)
+{
+	uint64_t ram = t->memory, lowmem;
+	if (t->machine == MACHINE_Q35)
+		lowmem = ram >= 0xb0000000ULL ? 0x80000000ULL : 0xb0000000ULL;
+	else
+		lowmem = ram >= 0xe0000000ULL ? 0xc0000000ULL : 0xe0000000ULL;
+	l->below_4g = ram >= lowmem ? lowmem : ram;
+	l->above_4g = ram - l->below_4g;
+}
+
+/* hw/i386/acpi-build.c build_srat(): node memory laid from 0 in node order,
+ * the 640K-1M hole and the below-4G gap cut out. */
+static void node_ranges(const struct topology *t, struct layout *l)
+{
+	uint64_t next = 0;
+	for (int i = 0; i < t->n_nodes; i++) {
+		int node = t->nodes[i].id;
+		uint64_t base = next, len = t->nodes[i].mem;
+		next = base + len;
+		if (base <= HOLE_640K_START && next > HOLE_640K_START) {
+			push(&l->node_ranges, &l->n_node_ranges,
+			     (struct mem_range){ base, HOLE_640K_START, node, E820_RAM, false });
+			if (next <= HOLE_640K_END) {
+				next = HOLE_640K_END;
+				continue;
+			}
+			base = HOLE_640K_END;
+			len = next - HOLE_640K_END;
+		}
+		if (base <= l->below_4g && next > l->below_4g) {
+			push(&l->node_ranges, &l->n_node_ranges,
+			     (struct mem_range){ base, l->below_4g, node, E820_RAM, false });
+			base = 4 * GiB;
+			len = next - l->below_4g;
+			next = base + len;
+		}
+		push(&l->node_ranges, &l->n_node_ranges, (struct mem_range){ base, base + len, node, E820_RAM, false });
+	}
+}
+
+/* pc_memory_init(): device memory starts at the first GiB boundary above
+ * RAM-above-4G, sized maxmem - ram plus 1 GiB of alignment per slot. */
+static void hotplug_window(const struct topology *t, struct layout *l)
+{
+	if (!t->slots || t->maxmem <= t->memory)
+		return;
+	uint64_t base = 4 * GiB + l->above_4g;
+	base = (base + GiB - 1) & ~(GiB - 1);
+	uint64_t size = t->maxmem - t->memory + GiB * (uint64_t)t->slots;
+	int last = t->n_nodes ? t->nodes[t->n_nodes - 1].id : 0;
+	l->has_hotplug_window = true;
+	l->hotplug_window = (struct mem_range){ base, base + size, last, E820_RAM, true };
+}
+
+/* SeaBIOS's map: EBDA at 0x9fc00, the BIOS at 0xf0000, its own high zone
+ * at the top of low RAM (128K on pc, 132K on q35 as measured; it grows with
+ * the ACPI tables), q35's MMCONFIG and RCRB windows, the BIOS ROM, RAM
+ * above 4G, and QEMU's AMD HyperTransport hole. */
+static void bios_e820(const struct topology *t, struct layout *l)
+{
+	struct e820_map m = { 0 };
+	uint64_t low = l->below_4g;
+	uint64_t high_zone = t->machine == MACHINE_Q35 ? 0x21000 : 0x20000;
+	if (low > 0x9fc00) {
+		e820_add(&m, 0, 0x9fc00, E820_RAM);
+		e820_add(&m, 0x9fc00, 0x400, E820_RESERVED);
+	} else {
+		e820_add(&m, 0, low, E820_RAM);
+	}
+	e820_add(&m, 0xf0000, 0x10000, E820_RESERVED);
+	if (low > HOLE_640K_END + high_zone) {
+		e820_add(&m, HOLE_640K_END, low - HOLE_640K_END - high_zone, E820_RAM);
+		e820_add(&m, low - high_zone, high_zone, E820_RESERVED);
+	}
+	if (t->machine == MACHINE_Q35) {
+		e820_add(&m, 0xb0000000ULL, 0x10000000ULL, E820_RESERVED);
+		e820_add(&m, 0xfed1c000ULL, 0x4000, E820_RESERVED);
+	}
+	e820_add(&m, 0xfffc0000ULL, 0x40000, E820_RESERVED);
+	if (l->above_4g)
+		e820_add(&m, 4 * GiB, l->above_4g, E820_RAM);
+	e820_add(&m, AMD_HT_START, AMD_HT_END - AMD_HT_START, E820_RESERVED);
+	e820_sanitize(&m);
+	l->e820 = m.v;
+	l->n_e820 = m.n;
+	l->low_top_slack = 64 * KiB;
+}
+
+/* arch/x86/kernel/e820.c: memmap= entries and mem= in command-line order. */
+static void user_e820(const struct topology *t, struct layout *l)
+{
+	struct e820_map m = { 0 };
+	bool userdef = false;
+	for (int i = 0; i < l->n_e820; i++)
+		e820_add(&m, l->e820[i].start, l->e820[i].end - l->e820[i].start, l->e820[i].type);
+	for (int i = 0; i < t->n_cmdline; i++) {
+		const struct topo_cmdline *c = &t->cmdline[i];
+		if (c->kind == CMD_MEM && c->size) {
+			e820_remove(&m, c->size, UINT64_MAX - c->size, E820_RAM, true);
+			userdef = true;
+		}
+		for (int k = 0; c->kind == CMD_MEMMAP && k < c->n_memmap; k++) {
+			const struct memmap_entry *e = &c->memmap[k];
+			userdef = true;
+			switch (e->kind) {
+			case MEMMAP_EXACTMAP: m.n = 0; break;
+			case MEMMAP_LIMIT: e820_remove(&m, e->size, UINT64_MAX - e->size, E820_RAM, true); break;
+			case MEMMAP_RAM: e820_add(&m, e->start, e->size, E820_RAM); break;
+			case MEMMAP_ACPI: e820_add(&m, e->start, e->size, E820_ACPI); break;
+			case MEMMAP_RESERVED: e820_add(&m, e->start, e->size, E820_RESERVED); break;
+			case MEMMAP_PRAM: e820_add(&m, e->start, e->size, E820_PRAM); break;
+			case MEMMAP_RETYPE:
+				if (e->old_type && e->new_type)
+					e820_update(&m, e->start, e->size, (uint32_t)e->old_type, (uint32_t)e->new_type);
+				else if (e->new_type)
+					e820_add(&m, e->start, e->size, (uint32_t)e->new_type);
+				else
+					e820_remove(&m, e->start, e->size, (uint32_t)e->old_type, e->old_type != 0);
+				break;
+			}
+		}
+	}
+	if (userdef) {
+		e820_sanitize(&m);
+		l->user_e820 = m.v;
+		l->n_user = m.n;
+	} else {
+		free(m.v);
+	}
+}
+
+/* free_area_init(): usable RAM, trimmed to whole pages, without page 0,
+ * split at node boundaries. With no nodes everything is node 0. */
+static void early_ranges(const struct topology *t, struct layout *l)
+{
+	const struct mem_range *map = l->n_user ? l->user_e820 : l->e820;
+	int n = l->n_user ? l->n_user : l->n_e820;
+	for (int i = 0; i < n; i++) {
+		if (map[i].type != E820_RAM)
+			continue;
+		uint64_t s = (map[i].start + 4095) & ~4095ULL, e = map[i].end & ~4095ULL;
+		if (s < 4096)
+			s = 4096;
+		if (e <= s)
+			continue;
+		if (!t->n_nodes) {
+			push(&l->early, &l->n_early, (struct mem_range){ s, e, 0, E820_RAM, false });
+			continue;
+		}
+		uint64_t at = s;
+		while (at < e) {
+			/* The node range holding `at`, or the next one to start after it. */
+			int node = -1;
+			uint64_t stop = e;
+			for (int k = 0; k < l->n_node_ranges; k++) {
+				const struct mem_range *r = &l->node_ranges[k];
+				if (r->start <= at && at < r->end) {
+					node = r->node;
+					stop = r->end < e ? r->end : e;
+					break;
+				}
+				if (r->start > at && r->start < stop)
+					stop = r->start;
+			}
+			push(&l->early, &l->n_early, (struct mem_range){ at, stop, node, E820_RAM, false });
+			at = stop;
+		}
+	}
+	/* Adjacent pieces of one node print as one line in the kernel. */
+	for (int i = 1; i < l->n_early; i++)
+		if (l->early[i - 1].end == l->early[i].start && l->early[i - 1].node == l->early[i].node) {
+			l->early[i - 1].end = l->early[i].end;
+			memmove(&l->early[i], &l->early[i + 1], sizeof *l->early * (size_t)(l->n_early - i - 1));
+			l->n_early--;
+			i--;
+		}
+}
+
+int layout_compute(const struct topology *t, struct layout *out, char **err)
+{
+	memset(out, 0, sizeof *out);
+	if (t->memory == 0) {
+		if (err)
+			*err = xstrdup("the topology has no memory");
+		return -1;
+	}
+	split_ram(t, out);
+	node_ranges(t, out);
+	hotplug_window(t, out);
+	bios_e820(t, out);
+	user_e820(t, out);
+	early_ranges(t, out);
+	return 0;
+}
+
+void layout_free(struct layout *l)
+{
+	free(l->node_ranges);
+	free(l->e820);
+	free(l->user_e820);
+	free(l->early);
+	memset(l, 0, sizeof *l);
+}

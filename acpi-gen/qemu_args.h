@@ -1,0 +1,25 @@
+/* acpi-gen/qemu_args.h: the QEMU argument vector and the kernel command line
+ * a topology boots with. The runner adds nothing of its own to the machine
+ * description: what `topofarm show` prints is what boots. */
+#ifndef ACPI_GEN_QEMU_ARGS_H
+#define ACPI_GEN_QEMU_ARGS_H
+#include "topologies/topo.h"
+#include "common/strv.h"
+
+struct qemu_config {
+	const char *qemu;             /* NULL: qemu-system-x86_64 */
+	const char *kernel;           /* NULL: the placeholder KERNEL */
+	const char *initrd;           /* NULL: the placeholder INITRD */
+	const char *accel;            /* NULL: tcg */
+	const char *serial;           /* NULL: stdio (the console Expect reads) */
+	const char *qmp_socket;       /* unix socket path for QMP, or NULL */
+	const char *extra_append;     /* more kernel parameters, or NULL */
+};
+
+/* Kernel command line: the runner's fixed part (console, earlyprintk, panic,
+ * nokaslr unless the topology says kaslr) then the topology's parameters. */
+char *kernel_cmdline(const struct topology *t, const char *extra);
+/* Full argv (argv[0] is the QEMU binary). Returns 0, or -1 with *err set. */
+int qemu_args_build(const struct topology *t, const struct qemu_config *cfg, struct strv *out, char **err);
+
+#endif

@@ -1,0 +1,151 @@
+/* results/oops_patterns.c: the report header table (which console messages
+ * open, join or end a crash report) and what each report family means.
+ * Formats are those x86_64 kernels print, 4.x to 6.12: 6.10+ prefixes die()
+ * headers with "Oops: " ("Oops: Oops: 0002 [#1]", "Oops: invalid opcode:"),
+ * older kernels say "unable to handle kernel paging request". */
+#include "results/triage_internal.h"
+#include <string.h>
+
+static const struct family_info families[FAM__COUNT] = {
+	/*                    name              title                                       sev          rip   die    ruled  frame */
+	[FAM_NULL_DEREF]    = { "null-deref",     "BUG: kernel NULL pointer dereference",     SEV_OOPS,    true,  true,  false, true },
+	[FAM_PAGE_FAULT]    = { "page-fault",     "BUG: unable to handle page fault",         SEV_OOPS,    true,  true,  false, true },
+	[FAM_BAD_PAGE]      = { "bad-page",       "BUG: Bad page state",                      SEV_OOPS,    false, false, false, true },
+	[FAM_SOFT_LOCKUP]   = { "soft-lockup",    "BUG: soft lockup",                         SEV_STALL,   true,  false, false, true },
+	[FAM_HARD_LOCKUP]   = { "hard-lockup",    "BUG: hard lockup",                         SEV_STALL,   true,  false, false, true },
+	[FAM_SCHED_ATOMIC]  = { "sched-atomic",   "BUG: scheduling while atomic",             SEV_OOPS,    false, false, false, true },
+	[FAM_SLEEP_INVALID] = { "sleep-invalid",  "BUG: sleeping function called from invalid context", SEV_OOPS, false, false, false, true },
+	[FAM_GPF]           = { "gpf",            "general protection fault",                 SEV_OOPS,    true,  false, false, true },
+	[FAM_KERNEL_BUG]    = { "kernel-bug",     "kernel BUG",                               SEV_OOPS,    true,  true,  false, true },
+	[FAM_VM_BUG_ON_PAGE]= { "vm-bug-on-page", "kernel BUG",                               SEV_OOPS,    true,  true,  false, true },
+	[FAM_WARNING]       = { "warning",        "WARNING",                                  SEV_WARNING, true,  false, false, true },
+	[FAM_PANIC]         = { "panic",          "Kernel panic - not syncing",               SEV_PANIC,   false, false, false, false },
+	[FAM_KASAN]         = { "kasan",          "KASAN",                                    SEV_OOPS,    false, false, true,  true },
+	[FAM_KFENCE]        = { "kfence",         "KFENCE",                                   SEV_OOPS,    false, false, true,  true },
+	[FAM_UBSAN]         = { "ubsan",          "UBSAN",                                    SEV_WARNING, false, false, true,  false },
+	[FAM_RCU_STALL]     = { "rcu-stall",      "INFO: rcu detected stall",                 SEV_STALL,   true,  false, false, true },
+	[FAM_HUNG_TASK]     = { "hung-task",      "INFO: task hung",                          SEV_STALL,   false, false, false, true },
+	[FAM_DOUBLE_FAULT]  = { "double-fault",   "double fault",                             SEV_OOPS,    true,  true,  false, true },
+	[FAM_INVALID_OPCODE]= { "invalid-opcode", "invalid opcode",                           SEV_OOPS,    true,  false, false, true },
+	[FAM_DIVIDE_ERROR]  = { "divide-error",   "divide error",                             SEV_OOPS,    true,  false, false, true },
+	[FAM_OOPS]          = { "oops",           "Oops",                                     SEV_OOPS,    true,  false, false, true },
+	[FAM_BUG_OTHER]     = { "bug",            "BUG",                                      SEV_OOPS,    true,  false, false, false },
+};
+
+const struct family_info *family_info(enum family f)
+{
+	return &families[(unsigned)f < FAM__COUNT ? f : FAM_BUG_OTHER];
+}
+
+struct header_row {
+	const char *prefix;
+	enum header_role role;
+	enum family fam;
+};
+
+/* Order matters within one first byte: longer, more specific prefixes first. */
+static const struct header_row rows[] = {
+	{ "BUG: kernel NULL pointer dereference", HDR_START, FAM_NULL_DEREF },
+	{ "BUG: unable to handle kernel NULL pointer dereference", HDR_START, FAM_NULL_DEREF },
+	{ "BUG: unable to handle page fault", HDR_START, FAM_PAGE_FAULT },
+	{ "BUG: unable to handle kernel paging request", HDR_START, FAM_PAGE_FAULT },
+	{ "BUG: unable to handle kernel", HDR_START, FAM_PAGE_FAULT },
+	{ "BUG: Bad page state", HDR_START, FAM_BAD_PAGE },
+	{ "BUG: soft lockup", HDR_START, FAM_SOFT_LOCKUP },
+	{ "BUG: scheduling while atomic", HDR_START, FAM_SCHED_ATOMIC },
+	{ "BUG: sleeping function called from invalid context", HDR_START, FAM_SLEEP_INVALID },
+	{ "BUG: KASAN: ", HDR_START, FAM_KASAN },
+	{ "BUG: KFENCE: ", HDR_START, FAM_KFENCE },
+	{ "BUG: ", HDR_START, FAM_BUG_OTHER },
+	{ "watchdog: BUG: soft lockup", HDR_START, FAM_SOFT_LOCKUP },
+	{ "NMI watchdog: BUG: soft lockup", HDR_START, FAM_SOFT_LOCKUP },
+	{ "Watchdog detected hard LOCKUP", HDR_START, FAM_HARD_LOCKUP },
+	{ "NMI watchdog: Watchdog detected hard LOCKUP", HDR_START, FAM_HARD_LOCKUP },
+	{ "general protection fault", HDR_START, FAM_GPF },
+	{ "Oops: general protection fault", HDR_START, FAM_GPF },
+	{ "Oops: invalid opcode: ", HDR_DIE, FAM_INVALID_OPCODE },
+	{ "Oops: divide error: ", HDR_DIE, FAM_DIVIDE_ERROR },
+	{ "Oops: double fault: ", HDR_DIE, FAM_DOUBLE_FAULT },
+	{ "Oops: ", HDR_DIE, FAM_OOPS },
+	{ "invalid opcode: ", HDR_DIE, FAM_INVALID_OPCODE },
+	{ "divide error: ", HDR_DIE, FAM_DIVIDE_ERROR },
+	{ "double fault: ", HDR_DIE, FAM_DOUBLE_FAULT },
+	{ "PANIC: double fault", HDR_START, FAM_DOUBLE_FAULT },
+	{ "traps: PANIC: double fault", HDR_START, FAM_DOUBLE_FAULT },
+	{ "kernel BUG at ", HDR_BUG_AT, FAM_KERNEL_BUG },
+	{ "page dumped because: VM_BUG_ON", HDR_START, FAM_VM_BUG_ON_PAGE },
+	{ "WARNING: ", HDR_START, FAM_WARNING },
+	{ "Kernel panic - not syncing", HDR_PANIC, FAM_PANIC },
+	{ "UBSAN: ", HDR_START, FAM_UBSAN },
+	{ "INFO: task ", HDR_START, FAM_HUNG_TASK },
+	{ "INFO: rcu_", HDR_START, FAM_RCU_STALL },
+	{ "rcu: INFO: rcu_", HDR_START, FAM_RCU_STALL },
+	{ "================", HDR_RULE, FAM_OOPS },
+	{ "------------[ cut here ]", HDR_CUT_HERE, FAM_OOPS },
+	{ "page:", HDR_PREAMBLE, FAM_OOPS },
+	{ "---[ end trace", HDR_END_TRACE, FAM_OOPS },
+	{ "---[ end Kernel panic", HDR_END_TRACE, FAM_OOPS },
+	{ "Freeing unused kernel", HDR_FREEING_INIT, FAM_OOPS },
+	{ "Run /", HDR_RUN_INIT, FAM_OOPS },
+	{ "Linux version ", HDR_LINUX_VERSION, FAM_OOPS },
+};
+#define N_ROWS (sizeof rows / sizeof rows[0])
+
+/* First bytes of every prefix above: most console lines ("pci 0000:00:01.0",
+ * "ACPI: ...") are rejected by this one lookup. Checked against the table by
+ * a unit test. */
+static const unsigned char first_byte[256] = {
+	['B'] = 1, ['w'] = 1, ['N'] = 1, ['W'] = 1, ['g'] = 1, ['O'] = 1,
+	['i'] = 1, ['d'] = 1, ['P'] = 1, ['t'] = 1, ['k'] = 1, ['p'] = 1,
+	['K'] = 1, ['U'] = 1, ['I'] = 1, ['r'] = 1, ['='] = 1, ['-'] = 1,
+	['F'] = 1, ['R'] = 1, ['L'] = 1,
+};
+
+bool header_first_byte_ok(void);
+bool header_first_byte_ok(void)
+{
+	for (size_t i = 0; i < N_ROWS; i++)
+		if (!first_byte[(unsigned char)rows[i].prefix[0]])
+			return false;
+	return true;
+}
+
+/* A "INFO: task X blocked for more than N seconds." line is a hung task;
+ * other "INFO: task" lines are not. RCU lines must say "stall". */
+static bool confirm(const struct header_row *r, const char *msg, size_t len)
+{
+	if (r->fam == FAM_HUNG_TASK)
+		return memmem(msg, len, "blocked for more than", 21) != NULL;
+	if (r->fam == FAM_RCU_STALL)
+		return memmem(msg, len, "stall", 5) != NULL;
+	if (r->role == HDR_RUN_INIT)
+		return memmem(msg, len, "init", 4) != NULL;
+	if (r->role == HDR_RULE) {
+		for (size_t i = 0; i < len; i++)
+			if (msg[i] != '=')
+				return false;
+	}
+	return true;
+}
+
+bool header_match(const char *msg, size_t len, struct header_match *m)
+{
+	m->role = HDR_NONE;
+	if (!len || !first_byte[(unsigned char)msg[0]])
+		return false;
+	for (size_t i = 0; i < N_ROWS; i++) {
+		const struct header_row *r = &rows[i];
+		if (r->prefix[0] != msg[0])
+			continue;
+		size_t pl = strlen(r->prefix);
+		if (pl > len || memcmp(msg, r->prefix, pl) != 0)
+			continue;
+		if (!confirm(r, msg, len))
+			continue;
+		m->role = r->role;
+		m->fam = r->fam;
+		m->prefix_len = pl;
+		return true;
+	}
+	return false;
+}

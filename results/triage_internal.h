@@ -1,0 +1,118 @@
+/* results/triage_internal.h: the pieces the triage files share and nobody
+ * else needs: console line cleaning, the report header table, frame parsing
+ * and the skip list, title building, known-list matching. */
+#ifndef RESULTS_TRIAGE_INTERNAL_H
+#define RESULTS_TRIAGE_INTERNAL_H
+#include "results/triage.h"
+#include "common/buf.h"
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Only the first MAX_LINE bytes of a line are analysed and kept in report
+ * text: printk records are at most ~1 KiB, anything longer is junk. */
+#define TRIAGE_MAX_LINE 2048
+
+/* ---- console_line.c ---- */
+struct cline {
+	char *text;             /* cleaned line (no CR/NUL/ANSI/control bytes) */
+	size_t len;
+	const char *msg;        /* text after timestamp / caller id / level prefix */
+	size_t msg_len;
+};
+/* Cleans raw[0..n) into scratch (reused between lines) and finds the message. */
+void cline_clean(struct cline *l, const char *raw, size_t n, struct buf *scratch);
+/* The message after the next embedded "[ 12.345678]" timestamp at or after
+ * from (interleaved output glued to a line), or NULL. */
+const char *cline_next_embedded(const struct cline *l, const char *from, size_t *msg_len);
+/* Skips a printk timestamp / caller id / <level> prefix. */
+const char *cline_skip_prefix(const char *s, const char *end);
+
+/* ---- oops_patterns.c ---- */
+enum family {
+	FAM_NULL_DEREF, FAM_PAGE_FAULT, FAM_BAD_PAGE, FAM_SOFT_LOCKUP,
+	FAM_HARD_LOCKUP, FAM_SCHED_ATOMIC, FAM_SLEEP_INVALID, FAM_GPF,
+	FAM_KERNEL_BUG, FAM_VM_BUG_ON_PAGE, FAM_WARNING, FAM_PANIC, FAM_KASAN,
+	FAM_KFENCE, FAM_UBSAN, FAM_RCU_STALL, FAM_HUNG_TASK, FAM_DOUBLE_FAULT,
+	FAM_INVALID_OPCODE, FAM_DIVIDE_ERROR, FAM_OOPS, FAM_BUG_OTHER,
+	FAM__COUNT
+};
+
+/* What a report of this family does to the run's outcome. */
+enum severity { SEV_WARNING, SEV_STALL, SEV_OOPS, SEV_PANIC };
+
+struct family_info {
+	const char *name;       /* report.family */
+	const char *title;      /* fixed title head, "... in FRAME" appended */
+	enum severity sev;
+	bool rip_first;         /* the faulting RIP beats the call trace */
+	bool expects_die;       /* an "Oops:"/"invalid opcode:" line follows and joins */
+	bool ruled;             /* the report ends at a "=====" rule (KASAN...) */
+	bool needs_frame;       /* the title is incomplete without a frame */
+};
+const struct family_info *family_info(enum family f);
+
+enum header_role {
+	HDR_NONE,
+	HDR_START,              /* opens a report */
+	HDR_DIE,                /* "Oops: 0000 [#1]": joins a report awaiting it, else opens */
+	HDR_BUG_AT,             /* "kernel BUG at": joins VM_BUG_ON_PAGE, else opens */
+	HDR_PANIC,              /* "Kernel panic - not syncing:" */
+	HDR_RULE,               /* "=====...": ends ruled reports, may precede one */
+	HDR_CUT_HERE,           /* "------------[ cut here ]": precedes a report */
+	HDR_PREAMBLE,           /* "page:..." dump_page output before VM_BUG_ON_PAGE */
+	HDR_END_TRACE,          /* "---[ end trace" / "---[ end Kernel panic" */
+	HDR_FREEING_INIT,       /* "Freeing unused kernel ...": init is next */
+	HDR_RUN_INIT,           /* "Run /init as init process" */
+	HDR_LINUX_VERSION,      /* "Linux version 6.1.0 (...)" */
+};
+
+struct header_match {
+	enum header_role role;
+	enum family fam;
+	size_t prefix_len;      /* bytes of msg the table row matched */
+};
+/* Matches the start of a console message against the table (cheap first-byte
+ * filter first). */
+bool header_match(const char *msg, size_t len, struct header_match *m);
+
+/* ---- frames.c ---- */
+struct frame {
+	const char *name;       /* function name without .isra.0/.cold suffixes */
+	size_t len;
+	bool reliable;          /* no "? " marker */
+};
+/* A call-trace line ("func+0x1/0x2 [mod]", "[<ffff...>] ? func+0x1/0x2"). */
+bool frame_parse_trace(const char *msg, size_t len, struct frame *f);
+/* The first "func+0xN/0xM" symbol anywhere in s (RIP: lines, headers). */
+bool frame_find_symbol(const char *s, size_t len, struct frame *f);
+/* Skip-list check. as_caller: the function is a caller in the trace (not the
+ * faulting location), where allocator and scheduler entry points are skipped too. */
+bool frame_is_skipped(const char *name, size_t len, bool as_caller);
+
+/* ---- title.c ---- */
+struct title_parts {
+	enum family fam;
+	const char *frame;      /* may be NULL */
+	const char *detail;     /* KASAN/KFENCE/UBSAN kind, panic reason, BUG text */
+	const char *detail2;    /* UBSAN file */
+	const char *access;     /* KASAN "Read"/"Write" */
+};
+char *title_build(const struct title_parts *p);
+/* Appends s[0..n) normalised (see triage_normalise_title) to b. */
+void title_normalise_into(struct buf *b, const char *s, size_t n);
+
+/* ---- known.c ---- */
+struct known_entry {
+	bool benign;
+	char *title;
+	bool prefix;            /* title ended in '*': prefix match */
+	char *id, *fix, *link;
+	int line;
+};
+struct known_list {
+	struct known_entry *e;
+	int n;
+};
+const struct known_entry *known_list_match(const struct known_list *k, const char *title);
+
+#endif

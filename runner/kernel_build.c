@@ -1,0 +1,612 @@
+/* runner/kernel_build.c: self-built kernels. One build tree per source
+ * package + config fragment (cache_dir()/build/TREEKEY/linux): x86_64
+ * defconfig + the fragment, `make olddefconfig`. A kernel's patches are
+ * applied to that tree, `make bzImage` runs (through ccache), the bzImage is
+ * copied to kernels/NAME-KEY/, and the patches are reversed, so kernels that
+ * differ only by a patch rebuild a few files instead of the whole kernel.
+ * A flock on build/TREEKEY.lock keeps two topofarm processes out of one tree. */
+#include "runner/kernels.h"
+#include "common/buf.h"
+#include "common/fsutil.h"
+#include "common/proc.h"
+#include <dirent.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* One build in progress: names and paths every phase needs. */
+struct build {
+	const struct kernel_entry *k;
+	bool verbose;
+	char tree_key[17], key[17];
+	char *top;        /* build/TREEKEY */
+	char *tree;       /* build/TREEKEY/linux */
+	char *applied;    /* build/TREEKEY/applied: copies of the patches now in the tree */
+	char *log;        /* logs/build-NAME.log */
+	char *tarball;    /* /usr/src/linux-source-X.tar.xz */
+	char **env;       /* CC/ccache/KBUILD settings for every make */
+	char cc[64];
+	double t0;
+};
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static char *format_duration(double seconds)
+{
+	long s = (long)(seconds + 0.5);
+	return s >= 60 ? xasprintf("%ldm%02lds", s / 60, s % 60) : xasprintf("%lds", s);
+}
+
+static void phase(const struct build *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void phase(const struct build *b, const char *fmt, ...)
+{
+	if (!b->verbose)
+		return;
+	va_list ap;
+	fprintf(stderr, "%s: ", b->k->name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* Runs a tool in the build tree with the build environment; its output
+ * goes to the build log. On failure *err names the step and the log. */
+static int run_in_tree(struct build *b, char *const argv[], double timeout, const char *what, char **err)
+{
+	struct proc_opts o = { .cwd = b->tree, .out_path = b->log, .env = b->env, .timeout = timeout };
+	struct proc_result r = { 0 };
+	int rc = proc_run(argv, &o, &r);
+	if (rc != 0) {
+		char *log = read_file(b->log, NULL);
+		char *tail = kernel_output_tail(log, 15);
+		*err = xasprintf("%s failed%s (%s); the end of %s:\n%s", what,
+				 r.timed_out ? " (timed out)" : "", r.not_found ? "program not found" : "exit status",
+				 b->log, tail);
+		free(tail);
+		free(log);
+	}
+	proc_result_free(&r);
+	return rc;
+}
+
+static void log_line(const struct build *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void log_line(const struct build *b, const char *fmt, ...)
+{
+	FILE *f = fopen(b->log, "a");
+	if (!f)
+		return;
+	va_list ap;
+	fputs("### topofarm: ", f);
+	va_start(ap, fmt);
+	vfprintf(f, fmt, ap);
+	va_end(ap);
+	fputc('\n', f);
+	fclose(f);
+}
+
+static int jobs(void)
+{
+	const char *env = getenv("TOPOFARM_BUILD_JOBS");
+	long n = env ? strtol(env, NULL, 10) : 0;
+	if (n <= 0)
+		n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 0 && n < 1024 ? (int)n : 1;
+}
+
+/* ---- the tree: unpack + configure once per TREEKEY ---- */
+
+/* Every CONFIG_ line of the fragment must have survived olddefconfig:
+ * Kconfig silently drops a symbol whose dependencies are not met. */
+static int check_fragment(struct build *b, char **err)
+{
+	char *frag = read_file(b->k->config_path, NULL);
+	char *cfg_path = path_join(b->tree, ".config");
+	char *cfg = read_file(cfg_path, NULL);
+	struct buf missing = BUF_INIT;
+	for (char *line = frag; line && *line;) {
+		char *nl = strchr(line, '\n');
+		size_t n = nl ? (size_t)(nl - line) : strlen(line);
+		char *want = xstrndup(line, n);
+		bool is_set = !strncmp(want, "CONFIG_", 7);
+		bool not_set = !strncmp(want, "# CONFIG_", 9) && strstr(want, " is not set");
+		if (is_set || not_set) {
+			char *sym = xstrndup(want + (is_set ? 0 : 2), strcspn(want + (is_set ? 0 : 2), "= "));
+			char *set_prefix = xasprintf("\n%s=", sym);
+			char *exact = xasprintf("\n%s\n", want);
+			bool ok = cfg && (strstr(cfg, exact) || (not_set && !strstr(cfg, set_prefix)));
+			if (!ok)
+				buf_printf(&missing, "  %s\n", want);
+			free(sym);
+			free(set_prefix);
+			free(exact);
+		}
+		free(want);
+		line = nl ? nl + 1 : NULL;
+	}
+	int rc = 0;
+	if (missing.len) {
+		*err = xasprintf("the config fragment %s was not honoured by `make olddefconfig` "
+				 "(missing dependencies?); these lines differ in %s:\n%s",
+				 b->k->config_path, cfg_path, missing.s);
+		rc = -1;
+	}
+	buf_free(&missing);
+	free(frag);
+	free(cfg);
+	free(cfg_path);
+	return rc;
+}
+
+static int configure_tree(struct build *b, char **err)
+{
+	phase(b, "configuring (x86_64 defconfig + %s, make olddefconfig)", b->k->config);
+	char *defconfig[] = { "make", b->cc, "defconfig", NULL };
+	if (run_in_tree(b, defconfig, 600, "make defconfig", err))
+		return -1;
+	/* Later assignments win in Kconfig, so appending the fragment to the
+	 * defconfig result is a merge. */
+	char *cfg_path = path_join(b->tree, ".config");
+	char *cfg = read_file(cfg_path, NULL);
+	char *frag = read_file(b->k->config_path, NULL);
+	int rc = -1;
+	if (!cfg || !frag)
+		*err = xasprintf("cannot read %s or %s", cfg_path, b->k->config_path);
+	else {
+		char *merged = xasprintf("%s\n# ---- topofarm fragment %s ----\n%s\n", cfg, b->k->config, frag);
+		rc = write_file_str(cfg_path, merged);
+		free(merged);
+		if (rc)
+			*err = xasprintf("cannot write %s", cfg_path);
+	}
+	free(cfg);
+	free(frag);
+	free(cfg_path);
+	char *olddefconfig[] = { "make", b->cc, "olddefconfig", NULL };
+	if (rc == 0)
+		rc = run_in_tree(b, olddefconfig, 600, "make olddefconfig", err);
+	if (rc == 0)
+		rc = check_fragment(b, err);
+	return rc;
+}
+
+static int unpack_tree(struct build *b, char **err)
+{
+	char *tmp = xasprintf("%s/unpack.tmp", b->top);
+	remove_tree(b->tree);
+	remove_tree(tmp);
+	mkdir_p(tmp, 0755);
+	phase(b, "unpacking %s into %s", b->tarball, b->top);
+	char *tar[] = { "tar", "-xJf", b->tarball, "-C", tmp, NULL };
+	struct proc_opts o = { .capture = true, .timeout = 1800 };
+	struct proc_result r = { 0 };
+	int rc = proc_run(tar, &o, &r);
+	char *inner = xasprintf("%s/%s", tmp, b->k->source);
+	if (rc != 0) {
+		char *tail = kernel_output_tail(r.out, 6);
+		*err = xasprintf("tar -xJf %s failed:\n%s", b->tarball, tail);
+		free(tail);
+	} else if (!is_dir(inner) || rename(inner, b->tree) != 0) {
+		*err = xasprintf("%s does not unpack to %s/", b->tarball, b->k->source);
+		rc = -1;
+	}
+	proc_result_free(&r);
+	remove_tree(tmp);
+	free(tmp);
+	free(inner);
+	return rc;
+}
+
+/* ---- patches: applied copies live in applied/NN.patch while in the tree ---- */
+
+static int patch_tool(struct build *b, const char *patch_file, bool reverse, bool dry_run)
+{
+	char *argv[10];
+	int n = 0;
+	argv[n++] = "patch";
+	argv[n++] = "-p1";
+	argv[n++] = "--batch";
+	argv[n++] = "--no-backup-if-mismatch";
+	argv[n++] = "--reject-file=-";
+	argv[n++] = reverse ? "--reverse" : "--forward";
+	if (dry_run)
+		argv[n++] = "--dry-run";
+	argv[n++] = "-i";
+	argv[n++] = (char *)patch_file;
+	argv[n] = NULL;
+	struct proc_opts o = { .cwd = b->tree, .out_path = b->log, .timeout = 300 };
+	struct proc_result r = { 0 };
+	int rc = proc_run(argv, &o, &r);
+	proc_result_free(&r);
+	return rc;
+}
+
+/* Applied patch copies, sorted by their NN prefix. */
+static int list_applied(struct build *b, char ***out)
+{
+	DIR *d = opendir(b->applied);
+	int n = 0;
+	*out = NULL;
+	if (!d)
+		return 0;
+	struct dirent *e;
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.') {
+			*out = xrealloc(*out, (size_t)(n + 1) * sizeof **out);
+			(*out)[n++] = path_join(b->applied, e->d_name);
+		}
+	closedir(d);
+	qsort(*out, (size_t)n, sizeof **out, (int (*)(const void *, const void *))strcmp);
+	return n;
+}
+
+/* Takes every applied patch out of the tree, newest first. A copy that does
+ * not reverse cleanly but also is not applied (a crash between copying and
+ * applying) is just dropped; anything else means the tree is damaged. */
+static int revert_patches(struct build *b)
+{
+	char **files;
+	int n = list_applied(b, &files);
+	int rc = 0;
+	for (int i = n - 1; i >= 0; i--) {
+		if (rc == 0) {
+			if (patch_tool(b, files[i], true, true) == 0)
+				rc = patch_tool(b, files[i], true, false);
+			else if (patch_tool(b, files[i], false, true) != 0)
+				rc = -1;
+			if (rc == 0)
+				unlink(files[i]);
+		}
+		free(files[i]);
+	}
+	free(files);
+	return rc;
+}
+
+static char *patches_string(const struct kernel_entry *k)
+{
+	struct buf s = BUF_INIT;
+	for (size_t i = 0; i < k->n_patches; i++)
+		buf_printf(&s, "%s%s", i ? "," : "", k->patches[i]);
+	return s.s ? buf_steal(&s) : xstrdup("");
+}
+
+static int apply_patches(struct build *b, char **err)
+{
+	mkdir_p(b->applied, 0755);
+	for (size_t i = 0; i < b->k->n_patches; i++) {
+		const char *src = b->k->patch_paths[i];
+		size_t len = 0;
+		char *text = read_file(src, &len);
+		char *copy = xasprintf("%s/%02zu.patch", b->applied, i);
+		phase(b, "applying %s", b->k->patches[i]);
+		log_line(b, "applying %s", src);
+		if (!text || patch_tool(b, src, false, true) != 0) {
+			*err = xasprintf("patch %s does not apply to %s (patch -p1 --dry-run; see %s)",
+					 src, b->tree, b->log);
+			free(text);
+			free(copy);
+			return -1;
+		}
+		/* The copy is written first: if we die mid-way, the next build
+		 * finds it and takes the patch back out. */
+		write_file(copy, text, len);
+		free(text);
+		int rc = patch_tool(b, copy, false, false);
+		free(copy);
+		if (rc != 0) {
+			*err = xasprintf("patch %s failed to apply (see %s)", src, b->log);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* ---- make, with a progress line ---- */
+
+struct ticker {
+	const struct build *b;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool done;
+};
+
+static long count_objects(const char *log)
+{
+	char *text = read_file(log, NULL);
+	long n = 0;
+	for (char *p = text; p && (p = strstr(p, "\n  ")); p += 3)
+		if (!strncmp(p + 3, "CC ", 3) || !strncmp(p + 3, "AS ", 3))
+			n++;
+	free(text);
+	return n;
+}
+
+/* On a terminal the line is redrawn every 5 s; in a log (CI), a new line
+ * each minute keeps "no output" watchdogs quiet without flooding. */
+static void *tick(void *arg)
+{
+	struct ticker *t = arg;
+	bool tty = isatty(2);
+	int period = tty ? 5 : 60;
+	pthread_mutex_lock(&t->lock);
+	while (!t->done) {
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += period;
+		pthread_cond_timedwait(&t->cond, &t->lock, &until);
+		if (t->done)
+			break;
+		char *d = format_duration(now_seconds() - t->b->t0);
+		fprintf(stderr, "%sbuilding %s: %s, %ld objects%s", tty ? "\r" : "", t->b->k->name, d,
+			count_objects(t->b->log), tty ? "\033[K" : "\n");
+		free(d);
+	}
+	if (tty)
+		fputs("\r\033[K", stderr);
+	pthread_mutex_unlock(&t->lock);
+	return NULL;
+}
+
+static int make_bzimage(struct build *b, char **err)
+{
+	char jobs_arg[32];
+	snprintf(jobs_arg, sizeof jobs_arg, "-j%d", jobs());
+	phase(b, "building bzImage with make %s (log: %s)", jobs_arg, b->log);
+	char *argv[] = { "make", b->cc, jobs_arg, "bzImage", NULL };
+	struct ticker t = { .b = b, .lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER };
+	pthread_t th;
+	bool ticking = b->verbose && pthread_create(&th, NULL, tick, &t) == 0;
+	int rc = run_in_tree(b, argv, 4 * 3600, "make bzImage", err);
+	if (ticking) {
+		pthread_mutex_lock(&t.lock);
+		t.done = true;
+		pthread_cond_signal(&t.cond);
+		pthread_mutex_unlock(&t.lock);
+		pthread_join(th, NULL);
+	}
+	return rc;
+}
+
+/* ---- the result: kernels/NAME-KEY/{bzImage,config,kernel.txt,patches/} ---- */
+
+static int copy_file(const char *from, const char *to)
+{
+	size_t len = 0;
+	char *data = read_file(from, &len);
+	int rc = data ? write_file(to, data, len) : -1;
+	free(data);
+	return rc;
+}
+
+static int install_image(struct build *b, char **err)
+{
+	char *dest = xasprintf("%s/kernels/%s-%s", cache_dir(), b->k->name, b->key);
+	char *tmp = xasprintf("%s.tmp-%d", dest, (int)getpid());
+	char *release_path = path_join(b->tree, "include/config/kernel.release");
+	char *release = read_file(release_path, NULL);
+	char *src_version = kernel_installed_version(b->k->source);
+	char *patches = patches_string(b->k);
+	int rc = -1;
+	remove_tree(tmp);
+	char *pdir = path_join(tmp, "patches");
+	mkdir_p(pdir, 0755);
+	char *from = path_join(b->tree, "arch/x86/boot/bzImage");
+	char *to = path_join(tmp, "bzImage");
+	char *cfg_from = path_join(b->tree, ".config");
+	char *cfg_to = path_join(tmp, "config");
+	char *info = path_join(tmp, "kernel.txt");
+	char *record = kernel_record_path(b->k->name);
+	char *text = xasprintf("name=%s\nkind=source\nsource=%s\nsource_version=%s\nconfig=%s\n"
+			       "patches=%s\nkey=%s\ntree_key=%s\nrelease=%.*s\nimage=%s-%s/bzImage\n",
+			       b->k->name, b->k->source, src_version ? src_version : "?", b->k->config,
+			       patches, b->key, b->tree_key, release ? (int)strcspn(release, "\n") : 1,
+			       release ? release : "?", b->k->name, b->key);
+	if (copy_file(from, to) != 0 || copy_file(cfg_from, cfg_to) != 0) {
+		*err = xasprintf("the build produced no %s", from);
+		goto out;
+	}
+	for (size_t i = 0; i < b->k->n_patches; i++) {
+		char *p = xasprintf("%s/%02zu-%s", pdir, i, strrchr(b->k->patch_paths[i], '/') + 1);
+		copy_file(b->k->patch_paths[i], p);
+		free(p);
+	}
+	write_file_str(info, text);
+	remove_tree(dest);
+	if (rename(tmp, dest) != 0) {
+		*err = xasprintf("cannot rename %s to %s", tmp, dest);
+		goto out;
+	}
+	write_file_str(record, text);
+	rc = 0;
+out:
+	remove_tree(tmp);
+	free(dest);
+	free(tmp);
+	free(release_path);
+	free(release);
+	free(src_version);
+	free(patches);
+	free(pdir);
+	free(from);
+	free(to);
+	free(cfg_from);
+	free(cfg_to);
+	free(info);
+	free(record);
+	free(text);
+	return rc;
+}
+
+/* ---- setup ---- */
+
+static int install_source_package(const struct kernel_entry *k, bool verbose, char **err)
+{
+	if (geteuid() != 0) {
+		*err = xasprintf("source package %s is not installed: apt-get install %s (as root)",
+				 k->source, k->source);
+		return -1;
+	}
+	if (verbose)
+		fprintf(stderr, "%s: installing %s (apt-get install)\n", k->name, k->source);
+	char *install[] = { "apt-get", "install", "-y", "-q", "--no-install-recommends", k->source, NULL };
+	char *update[] = { "apt-get", "update", "-q", NULL };
+	char *env[] = { "DEBIAN_FRONTEND=noninteractive", NULL };
+	struct proc_opts o = { .capture = true, .timeout = 1800, .env = env };
+	struct proc_result r = { 0 };
+	int rc = proc_run(install, &o, &r);
+	if (rc != 0) {
+		proc_result_free(&r);
+		proc_run(update, &o, &r);
+		proc_result_free(&r);
+		rc = proc_run(install, &o, &r);
+	}
+	if (rc != 0) {
+		char *tail = kernel_output_tail(r.out, 6);
+		*err = xasprintf("apt-get install %s failed:\n%s", k->source, tail);
+		free(tail);
+	}
+	proc_result_free(&r);
+	return rc;
+}
+
+static void build_free(struct build *b)
+{
+	free(b->top);
+	free(b->tree);
+	free(b->applied);
+	free(b->log);
+	free(b->tarball);
+	if (b->env)
+		for (char **e = b->env; *e; e++)
+			free(*e);
+	free(b->env);
+}
+
+/* ccache makes a rebuild from an empty kernels cache (or a second build
+ * tree) cheap; its directory is shared by every tree. KBUILD_BUILD_* are
+ * pinned so init/version.c does not differ between otherwise equal builds. */
+static void setup_env(struct build *b)
+{
+	const char *ccache_env = getenv("TOPOFARM_CCACHE_DIR");
+	char *ccache_dir = ccache_env && *ccache_env ? xstrdup(ccache_env)
+						     : xasprintf("%s/ccache", cache_dir());
+	bool have_ccache = program_exists("ccache");
+	snprintf(b->cc, sizeof b->cc, "CC=%s", have_ccache ? "ccache gcc" : "gcc");
+	if (!have_ccache)
+		phase(b, "ccache not found: building without it (apt-get install ccache)");
+	b->env = xcalloc(7, sizeof *b->env);
+	b->env[0] = xasprintf("CCACHE_DIR=%s", ccache_dir);
+	b->env[1] = xasprintf("CCACHE_BASEDIR=%s", b->tree);
+	b->env[2] = xstrdup("KBUILD_BUILD_USER=topofarm");
+	b->env[3] = xstrdup("KBUILD_BUILD_HOST=topofarm");
+	b->env[4] = xstrdup("KBUILD_BUILD_TIMESTAMP=2024-01-01 00:00:00 UTC");
+	b->env[5] = xstrdup("CCACHE_MAXSIZE=10G");
+	mkdir_p(ccache_dir, 0755);
+	free(ccache_dir);
+}
+
+static int prepare_tree(struct build *b, char **err)
+{
+	char *marker = path_join(b->top, "configured");
+	int rc = 0;
+	if (is_dir(b->tree) && revert_patches(b) != 0) {
+		phase(b, "the build tree has patches that do not reverse: unpacking it again");
+		unlink(marker);
+		remove_tree(b->applied);
+	}
+	if (!path_exists(marker) || !is_dir(b->tree)) {
+		rc = unpack_tree(b, err);
+		if (rc == 0)
+			rc = configure_tree(b, err);
+		if (rc == 0)
+			rc = write_file_str(marker, b->k->config_path);
+	} else
+		phase(b, "reusing the build tree %s", b->tree);
+	free(marker);
+	return rc;
+}
+
+int kernel_build_source(const struct kernel_entry *k, bool verbose, char **err)
+{
+	struct build b = { .k = k, .verbose = verbose, .t0 = now_seconds() };
+	char *installed = kernel_installed_version(k->source);
+	bool have_source = installed != NULL;
+	free(installed);
+	if (!have_source && install_source_package(k, verbose, err) != 0)
+		return -1;
+	if (kernel_build_keys(k, b.tree_key, b.key, err) != 0)
+		return -1;
+	b.top = xasprintf("%s/build/%s", cache_dir(), b.tree_key);
+	b.tree = path_join(b.top, "linux");
+	b.applied = path_join(b.top, "applied");
+	b.log = xasprintf("%s/logs/build-%s.log", cache_dir(), k->name);
+	b.tarball = xasprintf("/usr/src/%s.tar.xz", k->source);
+	setup_env(&b);
+	char *logs = xasprintf("%s/logs", cache_dir());
+	mkdir_p(logs, 0755);
+	free(logs);
+	mkdir_p(b.top, 0755);
+
+	char *lock_path = xasprintf("%s/build/%s.lock", cache_dir(), b.tree_key);
+	char *what = xasprintf("the build tree %s", b.tree);
+	int fd = kernel_lock(lock_path, what, verbose);
+	int rc = -1;
+	char *image = NULL;
+	if (fd < 0) {
+		*err = xasprintf("cannot lock %s", lock_path);
+		goto out;
+	}
+	/* Someone else may have built it while we waited. */
+	if ((image = kernel_image_path(k))) {
+		phase(&b, "built by another process: %s", image);
+		rc = 0;
+		goto out;
+	}
+	if (!path_exists(b.tarball)) {
+		*err = xasprintf("%s is missing although %s is installed", b.tarball, k->source);
+		goto out;
+	}
+	write_file_str(b.log, "");
+	log_line(&b, "build of %s (key %s, tree %s)", k->name, b.key, b.tree);
+	phase(&b, "build key %s, tree %s", b.key, b.tree_key);
+	rc = prepare_tree(&b, err);
+	if (rc == 0)
+		rc = apply_patches(&b, err);
+	if (rc == 0)
+		rc = make_bzimage(&b, err);
+	if (rc == 0)
+		rc = install_image(&b, err);
+	if (k->n_patches) {
+		phase(&b, "reversing the patches in the shared tree");
+		if (revert_patches(&b) != 0 && rc == 0) {
+			*err = xasprintf("could not reverse the patches in %s (see %s)", b.tree, b.log);
+			rc = -1;
+		}
+	}
+	if (rc == 0) {
+		image = kernel_image_path(k);
+		char *d = format_duration(now_seconds() - b.t0);
+		phase(&b, "built in %s: %s", d, image ? image : "?");
+		free(d);
+	}
+out:
+	if (fd >= 0)
+		close(fd);
+	free(image);
+	free(lock_path);
+	free(what);
+	build_free(&b);
+	return rc;
+}

@@ -1,0 +1,111 @@
+/* runner/kernels.h: the kernel catalogue (which kernels topofarm can boot) and
+ * the kernel cache (getting them: Debian binary packages are downloaded and
+ * unpacked, source kernels are built from linux-source-X + a config fragment
+ * + patches). The catalogue format is documented in runner/kernels.conf and
+ * docs/kernels.md.
+ *
+ * Cache layout under cache_dir():
+ *   debs/PKG_VERSION_ARCH.deb              downloaded Debian packages
+ *   kernels/NAME-VERSION/boot/vmlinuz-*     an unpacked Debian kernel
+ *   kernels/NAME.current                   which unpacked version NAME uses
+ *   kernels/NAME-KEY/bzImage               a self-built kernel (KEY: build key)
+ *   build/TREEKEY/linux/                    one build tree per source+config;
+ *                                          kernels differing only by patches share it
+ *   build/TREEKEY.lock                     flock()ed while the tree is in use
+ *   ccache/                                compiler cache ($TOPOFARM_CCACHE_DIR overrides)
+ *   logs/build-NAME.log                    make's output of the last build of NAME */
+#ifndef RUNNER_KERNELS_H
+#define RUNNER_KERNELS_H
+#include <stdbool.h>
+#include <stddef.h>
+
+enum kernel_kind { KERNEL_DEB, KERNEL_SOURCE };
+
+struct kernel_state;   /* lazily computed cache facts (build key); private */
+
+struct kernel_entry {
+	char *name;
+	enum kernel_kind kind;
+	char *deb;             /* KERNEL_DEB: the binary package, e.g. linux-image-6.1.0-56-amd64 */
+	char *source;          /* KERNEL_SOURCE: the source package, e.g. linux-source-6.1 */
+	char *config;          /* KERNEL_SOURCE: the fragment as written (config=) */
+	char *config_path;     /* ... resolved to a readable file */
+	char **patches;        /* patch= as written, in application order */
+	char **patch_paths;    /* ... resolved */
+	size_t n_patches;
+	char *note;            /* note="..." or NULL */
+	char *file;            /* where the entry was defined, for messages */
+	int line;
+	struct kernel_state *state;
+};
+
+struct kernel_catalogue {
+	char *path;                      /* the top-level catalogue file */
+	struct kernel_entry *entries;
+	size_t n_entries;
+	const struct kernel_entry **defaults;   /* the `default` line, in order */
+	size_t n_defaults;
+};
+
+/* Loads a catalogue. path NULL: $TOPOFARM_KERNELS if set, else the shipped
+ * runner/kernels.conf. On error returns -1 and *err says "FILE:LINE: what
+ * was expected" (caller frees). */
+int kernel_catalogue_load(const char *path, struct kernel_catalogue **out, char **err);
+/* Parses catalogue text (file names messages and resolves relative config=
+ * and patch= against its directory). Same contract as kernel_catalogue_load. */
+int kernel_catalogue_parse(const char *text, const char *file, struct kernel_catalogue **out, char **err);
+void kernel_catalogue_free(struct kernel_catalogue *cat);
+/* The shipped catalogue's path (repo_home()/runner/kernels.conf). */
+char *kernel_catalogue_shipped_path(void);
+
+const struct kernel_entry *kernel_find(const struct kernel_catalogue *cat, const char *name);
+/* The default pair: first is the kernel expected to show the bug (stock or
+ * pre-fix), second the reference (fixed). Returns -1 if the catalogue has no
+ * default line or it names fewer than two kernels. */
+int kernel_default_pair(const struct kernel_catalogue *cat,
+			const struct kernel_entry **first, const struct kernel_entry **second);
+
+/* The kernel image (bzImage / vmlinuz) in the cache, or NULL if not fetched
+ * or built yet (or built from other inputs than the entry names now).
+ * Caller frees. */
+char *kernel_image_path(const struct kernel_entry *k);
+/* The version the cache holds: the package version of a Debian kernel
+ * (6.1.192-1), the kernel release of a built one (6.1.192). NULL if absent. */
+char *kernel_cached_version(const struct kernel_entry *k);
+/* Fetches (Debian) or builds (source) the kernel if it is not cached.
+ * verbose: a line per phase and build progress on stderr. 0 on success. */
+int kernel_ensure(const struct kernel_entry *k, bool verbose, char **err);
+
+/* Build keys of a source kernel: tree_key covers what the build tree depends
+ * on (recipe, source package and version, config fragment); key adds the
+ * patches. 16 hex digits each. -1 (with *err) if the inputs cannot be read. */
+int kernel_build_keys(const struct kernel_entry *k, char tree_key[17], char key[17], char **err);
+/* The same from explicit inputs (source package version and file contents),
+ * so the key's stability is testable without dpkg. */
+void kernel_compute_keys(const char *source_pkg, const char *source_version,
+			 const char *config_text, const char *const *patch_texts, size_t n_patches,
+			 char tree_key[17], char key[17]);
+/* Where the build tree of tree_key lives (cache_dir()/build/KEY/linux). */
+char *kernel_build_tree_path(const char *tree_key);
+
+/* The version string of an x86 bzImage (the setup header's kernel_version:
+ * offset 0x20e holds a pointer, relative to 0x200, to a NUL-terminated string),
+ * e.g. "6.1.0-56-amd64 (debian-kernel@lists.debian.org) #1 SMP ...". NULL if
+ * the file is not a bzImage. Caller frees. */
+char *kernel_image_version(const char *image_path);
+
+/* Internal to runner/kernel_*.c. */
+int kernel_fetch_deb(const struct kernel_entry *k, bool verbose, char **err);
+int kernel_build_source(const struct kernel_entry *k, bool verbose, char **err);
+char *kernel_record_path(const char *name);
+/* Reads KEY=VALUE from a small record file; NULL if absent. */
+char *kernel_record_get(const char *record_path, const char *key);
+/* Runs dpkg-query for an installed package's version; NULL if not installed. */
+char *kernel_installed_version(const char *pkg);
+/* flock()s LOCK_PATH exclusively, saying on stderr (when verbose) that it
+ * waits for WHAT if another process holds it. Returns the fd to close. */
+int kernel_lock(const char *lock_path, const char *what, bool verbose);
+/* The last lines of a tool's output, for error messages. Caller frees. */
+char *kernel_output_tail(const char *out, int lines);
+
+#endif

@@ -1,0 +1,89 @@
+/* tests/util.c: case-file listing and expected-result reading for data-driven tests. */
+#include "tests/util.h"
+#include "common/buf.h"
+#include "common/fsutil.h"
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void walk(const char *dir, const char *suffix, bool recursive, struct file_list *out)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *e;
+	size_t sl = strlen(suffix);
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		char *p = path_join(dir, e->d_name);
+		size_t l = strlen(e->d_name);
+		if (recursive && is_dir(p)) {
+			walk(p, suffix, true, out);
+			free(p);
+		} else if (l > sl && !strcmp(e->d_name + l - sl, suffix)) {
+			out->v = xrealloc(out->v, sizeof *out->v * (size_t)(out->n + 1));
+			out->v[out->n++] = p;
+		} else {
+			free(p);
+		}
+	}
+	closedir(d);
+}
+
+void list_files(const char *dir, const char *suffix, struct file_list *out)
+{
+	out->v = NULL;
+	out->n = 0;
+	walk(dir, suffix, false, out);
+	qsort(out->v, (size_t)out->n, sizeof *out->v, by_name);
+}
+
+void list_files_recursive(const char *dir, const char *suffix, struct file_list *out)
+{
+	out->v = NULL;
+	out->n = 0;
+	walk(dir, suffix, true, out);
+	qsort(out->v, (size_t)out->n, sizeof *out->v, by_name);
+}
+
+void file_list_free(struct file_list *l)
+{
+	for (int i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+char *read_expected_raw(const char *case_path, const char *ext)
+{
+	const char *dot = strrchr(case_path, '.');
+	size_t base = dot ? (size_t)(dot - case_path) : strlen(case_path);
+	char *p = xasprintf("%.*s%s", (int)base, case_path, ext);
+	char *text = read_file(p, NULL);
+	free(p);
+	return text;
+}
+
+char *read_expected(const char *case_path, const char *ext)
+{
+	char *text = read_expected_raw(case_path, ext);
+	if (text) {
+		size_t n = strlen(text);
+		while (n && (text[n - 1] == '\n' || text[n - 1] == '\r'))
+			text[--n] = 0;
+	}
+	return text;
+}
+
+const char *topofarm_bin(void)
+{
+	const char *b = getenv("TOPOFARM_BIN");
+	return b && *b ? b : "build/topofarm";
+}
