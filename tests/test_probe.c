@@ -13,7 +13,9 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -461,22 +463,45 @@ SLOW_TEST(boot_debian_two_nodes_alloc_lands_on_each)
 	free(kernel);
 }
 
-/* Plays the host's part of the handshake: waits for the HOST line in the
- * console log, answers a wrong index first, then the right one; keeps the
+/* The host's part of one HOST step: the HOST line to wait for, the HMP
+ * monitor commands to send (or NULL), and what to type on the console. */
+struct host_answer {
+	const char *host_line;
+	const char *monitor;
+	const char *typed;
+};
+
+static void send_monitor(const char *sock_path, const char *commands)
+{
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	snprintf(a.sun_path, sizeof a.sun_path, "%s", sock_path);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof a) != 0)
+		_exit(2);
+	if (write(fd, commands, strlen(commands)) < 0)
+		_exit(2);
+	usleep(500 * 1000);   /* HMP reads the lines one by one; let it */
+	close(fd);
+}
+
+/* Runs in a child: plays the host's part from the console log, keeping the
  * fifo open until the guest is done so QEMU never sees end of input. */
-static void play_host(const char *fifo, const char *log)
+static void play_host(const char *fifo, const char *log, const char *monitor,
+		      const struct host_answer *answers, size_t n)
 {
 	int fd = open(fifo, O_WRONLY);
 	if (fd < 0)
 		_exit(1);
-	int answered = 0;
+	size_t next = 0;
 	for (int tries = 0; tries < 3000; tries++) {   /* 300 s at 100 ms */
 		char *text = read_file(log, NULL);
-		if (text && !answered && strstr(text, "@@TOPOFARM HOST 0 hot-add dimm1")) {
-			static const char lines[] = "noise\r@@GO 7\r@@GO 0\r";
-			if (write(fd, lines, sizeof lines - 1) < 0)
+		if (text && next < n && strstr(text, answers[next].host_line)) {
+			if (answers[next].monitor)
+				send_monitor(monitor, answers[next].monitor);
+			const char *typed = answers[next].typed;
+			if (write(fd, typed, strlen(typed)) < 0)
 				_exit(1);
-			answered = 1;
+			next++;
 		}
 		int done = text && strstr(text, "@@TOPOFARM DONE");
 		free(text);
@@ -488,6 +513,41 @@ static void play_host(const char *fifo, const char *log)
 	_exit(0);
 }
 
+/* Boots with the console on a fifo the host child types into; returns the
+ * console log (caller frees). */
+static char *boot_with_host(const char *kernel, const char *initrd, char *const *extra,
+			    const char *monitor, const struct host_answer *answers, size_t n)
+{
+	char *fifo = path_join(test_tmpdir(), "serial-in");
+	char *log = path_join(test_tmpdir(), "console.log");
+	char *out = NULL;
+	if (mkfifo(fifo, 0600) != 0 || write_file(log, "", 0) != 0) {
+		test_fail(__FILE__, __LINE__, "cannot make %s", fifo);
+		goto done;
+	}
+	pid_t host = fork();
+	if (host == 0)
+		play_host(fifo, log, monitor, answers, n);
+	char *argv[MAX_QEMU_ARGS];
+	qemu_argv(argv, kernel, initrd, extra);
+	struct proc_opts o = { .out_path = log, .stdin_path = fifo, .timeout = 300 };
+	struct proc_result r;
+	proc_run(argv, &o, &r);
+	if (host > 0) {
+		kill(host, SIGKILL);   /* if QEMU never opened the fifo, it waits in open() */
+		waitpid(host, NULL, 0);
+	}
+	CHECK(host > 0);
+	CHECK(!r.timed_out);
+	CHECK_INT(r.exit_code, 0);
+	proc_result_free(&r);
+	out = read_file(log, NULL);
+done:
+	free(log);
+	free(fifo);
+	return out ? out : xstrdup("");
+}
+
 SLOW_TEST(boot_debian_host_step_handshake)
 {
 	char *kernel = debian_kernel();
@@ -497,27 +557,11 @@ SLOW_TEST(boot_debian_host_step_handshake)
 	 * blocks after wait=3 s and go on with the next step. */
 	char *initrd = run_initrd("host hot-add dimm1 node=0 size=128M wait=3\nprobe nodes\n");
 	REQUIRE(initrd);
-	char *fifo = path_join(test_tmpdir(), "serial-in");
-	char *log = path_join(test_tmpdir(), "console.log");
-	REQUIRE(mkfifo(fifo, 0600) == 0);
-	REQUIRE(write_file(log, "", 0) == 0);
-	pid_t host = fork();
-	REQUIRE(host >= 0);
-	if (host == 0)
-		play_host(fifo, log);
-
-	char *argv[MAX_QEMU_ARGS];
+	static const struct host_answer answers[] = {
+		{ "@@TOPOFARM HOST 0 hot-add dimm1", NULL, "noise\r@@GO 7\r@@GO 0\r" },
+	};
 	char *extra[] = { "-m", "1G", "-smp", "2", NULL };
-	qemu_argv(argv, kernel, initrd, extra);
-	struct proc_opts o = { .out_path = log, .stdin_path = fifo, .timeout = 300 };
-	struct proc_result r;
-	proc_run(argv, &o, &r);
-	kill(host, SIGKILL);   /* if QEMU never opened the fifo, it waits in open() */
-	waitpid(host, NULL, 0);
-	CHECK(!r.timed_out);
-	CHECK_INT(r.exit_code, 0);
-	char *out = read_file(log, NULL);
-	REQUIRE(out);
+	char *out = boot_with_host(kernel, initrd, extra, NULL, answers, 1);
 	char missing[256];
 	static const char expect[] =
 		"@@TOPOFARM STEP 0 host hot-add dimm1 node=0 size=128M wait=3\n"
@@ -536,10 +580,65 @@ SLOW_TEST(boot_debian_host_step_handshake)
 		test_fail(__FILE__, __LINE__, "no console line starts with \"%s\"; console:\n%s", missing, out);
 	/* Echo is off on the guest console: what the host typed is not logged. */
 	CHECK(strstr(out, "@@GO 0") == NULL);
-	proc_result_free(&r);
 	free(out);
-	free(log);
-	free(fifo);
+	free(initrd);
+	free(kernel);
+}
+
+/* The whole hotplug round trip with real QEMU monitor work: a 256M DIMM
+ * comes to node 1 as two 128M blocks above 4G, is onlined movable, and
+ * leaves again on device_del. */
+SLOW_TEST(boot_debian_dimm_hot_add_and_remove)
+{
+	char *kernel = debian_kernel();
+	if (!kernel)
+		return;
+	char *initrd = run_initrd("host hot-add dimm1 node=1 size=256M\n"
+				  "online new zone=movable\n"
+				  "probe nodes\n"
+				  "host hot-remove dimm1\n");
+	REQUIRE(initrd);
+	char *monitor = path_join(test_tmpdir(), "monitor.sock");
+	char *monitor_arg = xasprintf("unix:%s,server,nowait", monitor);
+	static const struct host_answer answers[] = {
+		{ "@@TOPOFARM HOST 0 hot-add dimm1 node=1 size=256M",
+		  "object_add memory-backend-ram,id=hp1,size=256M\n"
+		  "device_add pc-dimm,id=dimm1,memdev=hp1,node=1\n", "@@GO 0\r" },
+		{ "@@TOPOFARM HOST 3 hot-remove dimm1", "device_del dimm1\n", "@@GO 3\r" },
+	};
+	/* The fixed "-monitor none" comes first; a later -monitor adds one. */
+	char *extra[] = { "-m", "1G,slots=4,maxmem=4G", "-smp", "2,sockets=2",
+			  "-object", "memory-backend-ram,id=m0,size=512M",
+			  "-object", "memory-backend-ram,id=m1,size=512M",
+			  "-numa", "node,nodeid=0,memdev=m0,cpus=0",
+			  "-numa", "node,nodeid=1,memdev=m1,cpus=1",
+			  "-monitor", monitor_arg, NULL };
+	char *out = boot_with_host(kernel, initrd, extra, monitor, answers, 2);
+	char missing[256];
+	static const char expect[] =
+		"@@TOPOFARM HOST 0 hot-add dimm1 node=1 size=256M\n"
+		"@@TOPOFARM HOST-GO 0\n"
+		"@@TOPOFARM blocks total=10 online=8 offline=2 new=32-33 gone=-\n"
+		"@@TOPOFARM STEP-END 0 rc=0\n"
+		"@@TOPOFARM online blocks=32-33 as=online_movable\n"
+		"@@TOPOFARM block 32 online_movable ok\n"
+		"@@TOPOFARM block 33 online_movable ok\n"
+		"@@TOPOFARM STEP-END 1 rc=0\n"
+		"@@TOPOFARM node 1 memtotal_kb=\n"
+		"@@TOPOFARM HOST 3 hot-remove dimm1\n"
+		"@@TOPOFARM HOST-GO 3\n"
+		"@@TOPOFARM blocks total=8 online=8 offline=0 new=- gone=32-33\n"
+		"@@TOPOFARM STEP-END 3 rc=0\n"
+		"@@TOPOFARM DONE rc=0\n";
+	if (unmet_expectation(out, expect, missing, sizeof missing))
+		test_fail(__FILE__, __LINE__, "no console line starts with \"%s\"; console:\n%s", missing, out);
+	/* Node 1 grew by the DIMM: 512M + 256M, less what the kernel keeps. */
+	long long kb = line_value(out, "@@TOPOFARM node 1 ", "memtotal_kb=");
+	CHECK(kb > 600 * 1024 && kb <= 768 * 1024);
+	CHECK_CONTAINS(out, "ranges=0x20000000-0x3fffffff,0x100000000-0x10fffffff");
+	free(out);
+	free(monitor_arg);
+	free(monitor);
 	free(initrd);
 	free(kernel);
 }

@@ -1093,41 +1093,81 @@ static void say_block_summary(const struct ids *before, const struct ids *now)
 	ids_free(&offline);
 }
 
-/* host hot-add ID node=N size=BYTES [nvdimm] [wait=S] | host hot-remove ID [wait=S] */
-static int do_host(int index, int argc, char **argv)
+/* A parsed host step: host hot-add ID node=N size=BYTES [nvdimm] [wait=S]
+ * or host hot-remove ID [wait=S]. */
+struct host_step {
+	const char *action, *id;
+	int add, nvdimm;
+	unsigned long wait_s;
+	uint64_t size;
+	char args[512];         /* the words after the action, as printed */
+};
+
+static int parse_host_step(int argc, char **argv, struct host_step *h)
 {
-	char args[512];
 	size_t used = 0;
-	args[0] = 0;
-	for (int i = 2; i < argc && used < sizeof args; i++)
-		used += (size_t)snprintf(args + used, sizeof args - used, "%s%s", i > 2 ? " " : "", argv[i]);
-	const char *action = argc > 1 ? argv[1] : "";
-	int add = !strcmp(action, "hot-add"), remove = !strcmp(action, "hot-remove");
-	if ((!add && !remove) || argc < 3) {
+	h->args[0] = 0;
+	for (int i = 2; i < argc && used < sizeof h->args; i++)
+		used += (size_t)snprintf(h->args + used, sizeof h->args - used, "%s%s",
+					 i > 2 ? " " : "", argv[i]);
+	h->action = argc > 1 ? argv[1] : "";
+	h->add = !strcmp(h->action, "hot-add");
+	if ((!h->add && strcmp(h->action, "hot-remove")) || argc < 3) {
 		complain("host step: expected hot-add ID node=N size=BYTES or hot-remove ID");
 		return EINVAL;
 	}
-	const char *id = argv[2];
-	int nvdimm = 0;
+	h->id = argv[2];
+	h->nvdimm = 0;
 	for (int i = 3; i < argc; i++)
 		if (!strcmp(argv[i], "nvdimm"))
-			nvdimm = 1;
-	unsigned long wait_s = HOST_CHANGE_WAIT_S;
+			h->nvdimm = 1;
+	h->wait_s = HOST_CHANGE_WAIT_S;
 	const char *w = arg_value(argc, argv, "wait");
-	if (w && parse_uint(w, 3600, &wait_s)) {
+	if (w && parse_uint(w, 3600, &h->wait_s)) {
 		complain("wait=%s: expected seconds", w);
 		return EINVAL;
 	}
-	uint64_t bs = block_size_bytes(), size = 0;
+	h->size = 0;
 	const char *sz = arg_value(argc, argv, "size");
-	if (add && (!sz || parse_size(sz, &size))) {
+	if (h->add && (!sz || parse_size(sz, &h->size))) {
 		complain("hot-add needs size=BYTES");
 		return EINVAL;
 	}
+	return 0;
+}
 
-	struct ids before = { 0 };
+/* Polls the memory blocks until the host's change shows: hot-add, `want`
+ * blocks that were not there before; hot-remove, `want` of the expected
+ * blocks (known, or else any of before) gone. Leaves the last listing in
+ * now; returns how many changed blocks were seen. */
+static size_t wait_for_blocks(const struct host_step *h, size_t want, const struct ids *before,
+			      const struct ids *known, struct ids *now)
+{
+	double deadline = now_s() + (double)h->wait_s;
+	for (;;) {
+		struct ids delta = { 0 };
+		ids_free(now);
+		current_blocks(now);
+		if (h->add)
+			ids_minus(now, before, &delta);
+		else
+			ids_minus(known && known->n ? known : before, now, &delta);
+		size_t seen = delta.n;
+		ids_free(&delta);
+		if (seen >= want || now_s() >= deadline)
+			return seen;
+		sleep_ms(200);
+	}
+}
+
+static int do_host(int index, int argc, char **argv)
+{
+	struct host_step h;
+	if (parse_host_step(argc, argv, &h))
+		return EINVAL;
+	struct ids before = { 0 }, now = { 0 };
 	current_blocks(&before);
-	say("HOST %d %s %s", index, action, args);
+	say("HOST %d %s %s", index, h.action, h.args);
 	int rc = wait_for_go(index, GO_TIMEOUT_S);
 	if (rc) {
 		say("HOST-TIMEOUT %d reason=%s", index, rc == ENODATA ? "eof" : errname(rc));
@@ -1137,50 +1177,27 @@ static int do_host(int index, int argc, char **argv)
 	say("HOST-GO %d", index);
 
 	/* What the kernel should show: hot-add, size/block_size new blocks
-	 * (NVDIMMs are not system RAM: none); hot-remove, the blocks this id
-	 * added (or any one block if we never saw it come). */
+	 * (an NVDIMM is not system RAM: none); hot-remove, the blocks this id
+	 * brought (or any one block if we never saw it come). */
+	uint64_t bs = block_size_bytes();
+	struct ids *known = hotplug_slot(h.id, h.add);
 	size_t want = 0;
-	struct ids *known = hotplug_slot(id, add);
-	if (add && !nvdimm && bs)
-		want = size / bs ? (size_t)(size / bs) : 1;
-	if (remove)
+	if (h.add && !h.nvdimm && bs)
+		want = h.size / bs ? (size_t)(h.size / bs) : 1;
+	else if (!h.add)
 		want = known && known->n ? known->n : 1;
-	struct ids now = { 0 }, delta = { 0 };
-	double deadline = now_s() + (double)wait_s;
-	int seen = want == 0;
-	while (!seen) {
-		ids_free(&now);
-		ids_free(&delta);
-		current_blocks(&now);
-		if (add)
-			ids_minus(&now, &before, &delta);
-		else if (known && known->n)
-			ids_minus(known, &now, &delta);
-		else
-			ids_minus(&before, &now, &delta);
-		if (delta.n >= want)
-			seen = 1;
-		else if (now_s() >= deadline)
-			break;
-		else
-			sleep_ms(200);
-	}
-	if (!now.n)
-		current_blocks(&now);
-	if (add && known) {
+	size_t seen = wait_for_blocks(&h, want, &before, known, &now);
+	if (h.add && known) {
 		ids_free(known);
-		struct ids added = { 0 };
-		ids_minus(&now, &before, &added);
-		*known = added;
+		ids_minus(&now, &before, known);
 	}
-	if (!seen) {
-		say("HOST-WAIT-TIMEOUT %d waited=%lus wanted=%zu seen=%zu", index, wait_s, want, delta.n);
+	if (seen < want) {
+		say("HOST-WAIT-TIMEOUT %d waited=%lus wanted=%zu seen=%zu", index, h.wait_s, want, seen);
 		rc = ETIMEDOUT;
 	}
 	say_block_summary(&before, &now);
 	ids_free(&before);
 	ids_free(&now);
-	ids_free(&delta);
 	return rc;
 }
 
