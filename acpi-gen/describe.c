@@ -1,6 +1,7 @@
 /* acpi-gen/describe.c: renders a topology's derived artefacts as text or JSON. */
 #include "acpi-gen/describe.h"
 #include "acpi-gen/layout.h"
+#include "acpi-gen/acpi_gen.h"
 #include "common/buf.h"
 #include "common/json.h"
 #include "common/proc.h"
@@ -22,6 +23,38 @@ static void text_ranges(struct buf *b, const struct mem_range *v, int n, int nod
 	for (int i = 0; i < n; i++)
 		if (v[i].node == node)
 			buf_printf(b, " [mem 0x%llx-0x%llx]", (unsigned long long)v[i].start, (unsigned long long)(v[i].end - 1));
+}
+
+/* What each generated table says, decoded back from its bytes. */
+static void describe_generated_tables(struct buf *b, const struct topology *t)
+{
+	struct acpi_set set;
+	char *err = NULL;
+	buf_puts(b, "\nGenerated firmware tables (loaded through the initrd table upgrade):\n");
+	if (acpi_generate(t, t->name, &set, &err) != 0) {
+		buf_printf(b, "  cannot encode: %s\n", err ? err : "?");
+		free(err);
+		return;
+	}
+	for (int i = 0; i < TABLE__COUNT; i++) {
+		if (!set.t[i].present)
+			continue;
+		struct acpi_decoded d;
+		struct buf lines = BUF_INIT;
+		acpi_decode((const uint8_t *)set.t[i].bytes.s, set.t[i].bytes.len, &d);
+		acpi_decoded_print(&d, &lines);
+		buf_printf(b, "  %s (%s, %zu bytes):\n", acpi_table_name((enum table_sig)i),
+			   acpi_effective_mode(t, (enum table_sig)i) == TABLE_OVERRIDE ? "override" : "install", set.t[i].bytes.len);
+		for (char *line = lines.s, *nl; line && *line; line = nl ? nl + 1 : NULL) {
+			nl = strchr(line, '\n');
+			buf_printf(b, "    %.*s\n", nl ? (int)(nl - line) : (int)strlen(line), line);
+			if (!nl)
+				break;
+		}
+		buf_free(&lines);
+		acpi_decoded_free(&d);
+	}
+	acpi_set_free(&set);
 }
 
 static void render_text(struct buf *b, const struct topology *t, struct strv *argv, const char *cmdline, const struct layout *l)
@@ -47,10 +80,18 @@ static void render_text(struct buf *b, const struct topology *t, struct strv *ar
 	buf_printf(b, "  below 4G: %s, above 4G: %s\n", (size_format(l->below_4g, s, sizeof s), s),
 		   (size_format(l->above_4g, h, sizeof h), h));
 
-	buf_puts(b, "\nNUMA nodes (firmware view: QEMU's SRAT memory entries):\n");
-	if (!t->n_nodes)
+	if (l->generated_srat)
+		buf_puts(b, "\nNUMA nodes (firmware view: our generated SRAT, as kernel node ids):\n");
+	else
+		buf_puts(b, "\nNUMA nodes (firmware view: QEMU's SRAT memory entries):\n");
+	if (!t->n_nodes && !l->generated_srat)
 		buf_puts(b, "  none: no SRAT; the kernel fakes one node (\"No NUMA configuration found\")\n");
-	for (int i = 0; i < t->n_nodes; i++) {
+	for (int k = 0; l->generated_srat && k < l->n_kernel_nodes; k++) {
+		buf_printf(b, "  node %d (PXM %u):", k, l->kernel_node_pxm[k]);
+		text_ranges(b, l->node_ranges, l->n_node_ranges, k);
+		buf_puts(b, node_has_ranges(l, k) ? "\n" : " memoryless\n");
+	}
+	for (int i = 0; !l->generated_srat && i < t->n_nodes; i++) {
 		const struct topo_node *n = &t->nodes[i];
 		size_format(n->mem, s, sizeof s);
 		buf_printf(b, "  node %d: %s", n->id, n->mem ? s : "memoryless");
@@ -70,6 +111,9 @@ static void render_text(struct buf *b, const struct topology *t, struct strv *ar
 		buf_printf(b, "  hotplug window: [mem 0x%llx-0x%llx] on node %d (hotpluggable)\n",
 			   (unsigned long long)l->hotplug_window.start, (unsigned long long)(l->hotplug_window.end - 1),
 			   l->hotplug_window.node);
+
+	if (t->firmware == FIRMWARE_GENERATED)
+		describe_generated_tables(b, t);
 
 	char *e = e820_format(l->e820, l->n_e820, "BIOS-e820");
 	buf_printf(b, "\nBIOS-provided physical RAM map (SeaBIOS; the top of low RAM is exact to %lluK):\n%s",
@@ -96,11 +140,14 @@ static void render_text(struct buf *b, const struct topology *t, struct strv *ar
 	}
 	buf_puts(b, "Memoryless nodes:");
 	int n_less = 0;
-	for (int i = 0; i < t->n_nodes; i++)
-		if (!node_has_ranges(l, t->nodes[i].id)) {
-			buf_printf(b, " %d", t->nodes[i].id);
+	int n_ids = l->generated_srat ? l->n_kernel_nodes : t->n_nodes;
+	for (int i = 0; i < n_ids; i++) {
+		int id = l->generated_srat ? i : t->nodes[i].id;
+		if (!node_has_ranges(l, id)) {
+			buf_printf(b, " %d", id);
 			n_less++;
 		}
+	}
 	buf_puts(b, n_less ? "\n" : " none\n");
 	(void)h;
 }
@@ -162,11 +209,16 @@ static void render_json(struct buf *b, const struct topology *t, struct strv *ar
 	json_ranges(&j, l->user_e820, l->n_user, false, true);
 	json_key(&j, "early_node_ranges");
 	json_ranges(&j, l->early, l->n_early, true, false);
+	json_key(&j, "srat_source");
+	json_string(&j, l->generated_srat ? "generated" : "qemu");
 	json_key(&j, "memoryless_nodes");
 	json_array_begin(&j);
-	for (int i = 0; i < t->n_nodes; i++)
-		if (!node_has_ranges(l, t->nodes[i].id))
-			json_int(&j, t->nodes[i].id);
+	int n_ids = l->generated_srat ? l->n_kernel_nodes : t->n_nodes;
+	for (int i = 0; i < n_ids; i++) {
+		int id = l->generated_srat ? i : t->nodes[i].id;
+		if (!node_has_ranges(l, id))
+			json_int(&j, id);
+	}
 	json_array_end(&j);
 	json_object_end(&j);
 	buf_putc(b, '\n');

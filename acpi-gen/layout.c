@@ -3,6 +3,7 @@
  * the device-memory window) and SeaBIOS 1.16 (its e820 reservations, as
  * measured on these machines), then applying memmap=/mem= as the kernel does. */
 #include "acpi-gen/layout.h"
+#include "acpi-gen/acpi_gen.h"
 #include "common/buf.h"
 #include <stdlib.h>
 #include <string.h>
@@ -63,6 +64,67 @@ static void node_ranges(const struct topology *t, struct layout *l)
 		}
 		push(&l->node_ranges, &l->n_node_ranges, (struct mem_range){ base, base + len, node, E820_RAM, false });
 	}
+}
+
+/* Does the kernel take our SRAT instead of QEMU's? Only an undamaged table
+ * given entry by entry that overrides QEMU's, or is installed where QEMU
+ * built none (the kernel uses the first SRAT it finds). */
+static bool kernel_takes_generated_srat(const struct topology *t)
+{
+	const struct table_spec *ts = &t->tables[TABLE_SRAT];
+	const struct table_faults *f = &ts->faults;
+	if (t->firmware != FIRMWARE_GENERATED || !t->n_srat || ts->omit)
+		return false;
+	if (f->bad_checksum || f->has_checksum || f->length_delta || f->truncate)
+		return false;
+	return acpi_effective_mode(t, TABLE_SRAT) == TABLE_OVERRIDE || !acpi_qemu_builds(t, TABLE_SRAT);
+}
+
+/* drivers/acpi/numa/srat.c acpi_numa_init(): enabled CPU, x2APIC and
+ * generic-initiator entries map their PXMs to node ids first (in table
+ * order), then enabled memory entries (PXM masked to 8 bits in a revision
+ * <= 1 table); a zero-length range adds nothing. */
+static void generated_node_ranges(const struct topology *t, struct layout *l)
+{
+	uint32_t pxm_of_node[TOPO_MAX_NODES * 8];
+	int n_map = 0;
+	int rev = t->tables[TABLE_SRAT].revision >= 0 ? t->tables[TABLE_SRAT].revision
+						       : srat_default_revision(t->srat, t->n_srat);
+	for (int pass = 0; pass < 2; pass++)
+		for (int i = 0; i < t->n_srat; i++) {
+			const struct srat_entry *e = &t->srat[i];
+			bool memory = e->kind == SRAT_MEMORY;
+			if ((pass == 0) == memory || e->kind == SRAT_RAW || !(e->flags & SRAT_ENABLED))
+				continue;
+			uint32_t pxm = e->pxm;
+			if ((memory || e->kind == SRAT_CPU) && rev <= 1)
+				pxm &= 0xff;
+			int node = -1;
+			for (int k = 0; k < n_map; k++)
+				if (pxm_of_node[k] == pxm)
+					node = k;
+			if (node < 0 && n_map < (int)(sizeof pxm_of_node / sizeof pxm_of_node[0])) {
+				pxm_of_node[n_map] = pxm;
+				node = n_map++;
+			}
+			if (!memory || !e->length)
+				continue;
+			uint64_t base = e->base;
+			for (uint32_t c = 0; c < e->count; c++) {
+				uint64_t end;
+				if (__builtin_add_overflow(base, e->length, &end))
+					end = UINT64_MAX;
+				push(&l->node_ranges, &l->n_node_ranges, (struct mem_range){ base, end, node, E820_RAM,
+											  (e->flags & SRAT_HOTPLUG) != 0 });
+				if (end == UINT64_MAX)
+					break;
+				base = end;
+			}
+		}
+	l->generated_srat = true;
+	l->n_kernel_nodes = n_map;
+	l->kernel_node_pxm = xmalloc(sizeof *l->kernel_node_pxm * (size_t)(n_map ? n_map : 1));
+	memcpy(l->kernel_node_pxm, pxm_of_node, sizeof *pxm_of_node * (size_t)n_map);
 }
 
 /* pc_memory_init(): device memory starts at the first GiB boundary above
@@ -212,7 +274,10 @@ int layout_compute(const struct topology *t, struct layout *out, char **err)
 		return -1;
 	}
 	split_ram(t, out);
-	node_ranges(t, out);
+	if (kernel_takes_generated_srat(t))
+		generated_node_ranges(t, out);
+	else
+		node_ranges(t, out);
 	hotplug_window(t, out);
 	bios_e820(t, out);
 	user_e820(t, out);
@@ -223,6 +288,7 @@ int layout_compute(const struct topology *t, struct layout *out, char **err)
 void layout_free(struct layout *l)
 {
 	free(l->node_ranges);
+	free(l->kernel_node_pxm);
 	free(l->e820);
 	free(l->user_e820);
 	free(l->early);

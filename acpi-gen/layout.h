@@ -22,7 +22,13 @@ struct mem_range {
 
 struct layout {
 	uint64_t below_4g, above_4g;  /* QEMU's split of -m */
-	struct mem_range *node_ranges; /* QEMU's SRAT memory entries, in table order */
+	/* True when the node ranges come from our generated SRAT (the kernel
+	 * takes it: override mode or no QEMU SRAT, and it is not damaged). */
+	bool generated_srat;
+	uint32_t *kernel_node_pxm;    /* generated_srat: the PXM of each kernel node id */
+	int n_kernel_nodes;
+	struct mem_range *node_ranges; /* the SRAT memory entries the kernel uses, in table order,
+					  as kernel node ids (PXMs numbered by first appearance) */
 	int n_node_ranges;
 	bool has_hotplug_window;
 	struct mem_range hotplug_window; /* device memory, flagged hotpluggable, last node */

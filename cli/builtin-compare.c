@@ -1,15 +1,192 @@
-/* cli/builtin-compare.c: `topofarm compare` (not written yet). */
+/* cli/builtin-compare.c: `topofarm compare`: stock-vs-fixed verdicts per
+ * layout from a result store. A thin layer over results/compare.h. */
 #include "cli/verb.h"
+#include "results/compare.h"
+#include "results/store.h"
+#include "common/buf.h"
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char help[] =
+"NAME\n"
+"    topofarm compare - did a kernel change fix (or break) the layouts?\n"
+"\n"
+"SYNOPSIS\n"
+"    topofarm compare --dir RESULTS --kernels STOCK,FIXED [--rerun K]\n"
+"                     [--campaign NAME] [--json]\n"
+"\n"
+"DESCRIPTION\n"
+"    Reads the result store RESULTS/topofarm.db (written by `topofarm run\n"
+"    --out RESULTS`) and, for every layout booted on STOCK or FIXED, gives a\n"
+"    verdict:\n"
+"\n"
+"      fixed          STOCK crashes, FIXED does not\n"
+"      regressed      FIXED crashes, STOCK does not\n"
+"      still-broken   both crash; says whether the titles are the same or\n"
+"                     different\n"
+"      clean          neither crashes\n"
+"      flaky          the attempts of one kernel disagree (some crash, some\n"
+"                     do not)\n"
+"      incomplete     a kernel has no usable run of the layout\n"
+"\n"
+"    A run crashes when its outcome is warning (not benign), oops, panic,\n"
+"    hang or boot-fail. Infra runs (QEMU or host failures) are never blamed on\n"
+"    a kernel: they are left out and counted separately. Every attempt of a\n"
+"    layout on a kernel counts, and the reliability is shown over them\n"
+"    (\"crashed 3/3\"). Titles whose signature first showed up in the\n"
+"    current campaign (the latest one, or --campaign) are marked [NEW]; the\n"
+"    others were seen before, on any kernel and in any campaign.\n"
+"\n"
+"OPTIONS\n"
+"    --dir RESULTS       the results directory (holding topofarm.db)\n"
+"    --kernels S,F       the stock and the fixed kernel, catalogue names\n"
+"    --rerun K           want K attempts per layout and kernel. compare uses\n"
+"                        the attempts that exist; where fewer than K do, it\n"
+"                        says so and prints the `topofarm run ... --rerun K`\n"
+"                        command that completes them\n"
+"    --campaign NAME     only runs of this campaign\n"
+"    --json              one JSON object: layouts (verdict, same_title, and\n"
+"                        per kernel attempts, crashed, infra, worst, title,\n"
+"                        signature, title_new, known_bug, run_dir), totals,\n"
+"                        infra_runs, rerun_command\n"
+"\n"
+"EXAMPLES\n"
+"    topofarm compare --dir results/out --kernels farm-6.1-prefix,farm-6.1\n"
+"    topofarm compare --dir out --kernels stock,fixed --rerun 3 --json\n"
+"\n"
+"EXIT STATUS\n"
+"    0 every compared layout is fixed, clean or incomplete; 1 a layout\n"
+"    regressed, is still broken or is flaky; 2 usage error, no store in\n"
+"    RESULTS, or a kernel with no runs there; 3 the store could not be read.\n";
+
+struct options {
+	const char *dir, *kernels, *campaign;
+	int rerun;
+	bool json;
+};
+
+static int parse_args(int argc, char **argv, struct options *o)
+{
+	memset(o, 0, sizeof *o);
+	o->rerun = 1;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "--json")) {
+			o->json = true;
+			continue;
+		}
+		if (strcmp(a, "--dir") && strcmp(a, "--kernels") && strcmp(a, "--rerun") && strcmp(a, "--campaign"))
+			return usage_error(&verb_compare, "unknown argument '%s'", a);
+		if (i + 1 >= argc)
+			return usage_error(&verb_compare, "%s needs an argument", a);
+		const char *v = argv[++i];
+		if (!strcmp(a, "--dir")) {
+			o->dir = v;
+		} else if (!strcmp(a, "--kernels")) {
+			o->kernels = v;
+		} else if (!strcmp(a, "--campaign")) {
+			o->campaign = v;
+		} else {
+			char *end;
+			long k = strtol(v, &end, 10);
+			if (*end || end == v || k < 1 || k > 1000)
+				return usage_error(&verb_compare, "--rerun: expected a number of attempts 1..1000, got '%s'", v);
+			o->rerun = (int)k;
+		}
+	}
+	if (!o->dir)
+		return usage_error(&verb_compare, "--dir RESULTS is required");
+	if (!o->kernels)
+		return usage_error(&verb_compare, "--kernels STOCK,FIXED is required");
+	return EXIT_OK;
+}
+
+/* Splits "STOCK,FIXED"; both non-empty and different. */
+static int split_kernels(const char *spec, char **stock, char **fixed)
+{
+	const char *comma = strchr(spec, ',');
+	if (!comma || comma == spec || !comma[1] || strchr(comma + 1, ','))
+		return usage_error(&verb_compare, "--kernels: expected STOCK,FIXED (two names), got '%s'", spec);
+	*stock = xstrndup(spec, (size_t)(comma - spec));
+	*fixed = xstrdup(comma + 1);
+	if (!strcmp(*stock, *fixed)) {
+		free(*stock);
+		free(*fixed);
+		return usage_error(&verb_compare, "--kernels: the two kernels are the same ('%s')", comma + 1);
+	}
+	return EXIT_OK;
+}
+
+static bool kernel_has_runs(const struct store_runs *runs, const char *kernel)
+{
+	for (int i = 0; i < runs->n; i++)
+		if (!strcmp(runs->v[i].kernel_name, kernel))
+			return true;
+	return false;
+}
 
 static int run_compare(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fputs("topofarm compare: not implemented yet\n", stderr);
-	return EXIT_ENV;
+	struct options o;
+	int rc = parse_args(argc, argv, &o);
+	if (rc)
+		return rc;
+	char *stock = NULL, *fixed = NULL, *err = NULL;
+	if ((rc = split_kernels(o.kernels, &stock, &fixed)))
+		return rc;
+	struct store *s;
+	if (store_open_existing(o.dir, &s, &err) < 0) {
+		fprintf(stderr, "topofarm compare: %s\n", err);
+		free(err);
+		free(stock);
+		free(fixed);
+		return EXIT_USAGE;
+	}
+	struct store_runs runs = { 0 };
+	struct store_signature *sigs = NULL;
+	int n_sigs = 0;
+	char *current = o.campaign ? xstrdup(o.campaign) : store_latest_campaign(s);
+	if (store_load_runs(s, o.campaign, &runs, &err) < 0 ||
+	    store_load_signatures(s, &sigs, &n_sigs, &err) < 0) {
+		fprintf(stderr, "topofarm compare: %s\n", err);
+		rc = EXIT_ENV;
+		goto out;
+	}
+	for (int k = 0; k < 2; k++) {
+		const char *name = k ? fixed : stock;
+		if (!kernel_has_runs(&runs, name)) {
+			fprintf(stderr, "topofarm compare: %s: no runs of kernel '%s'%s%s\n", store_path(s), name,
+				o.campaign ? " in campaign " : "", o.campaign ? o.campaign : "");
+			rc = EXIT_USAGE;
+		}
+	}
+	if (rc == EXIT_OK) {
+		struct comparison c;
+		compare_runs(&runs, sigs, n_sigs, current, stock, fixed, o.rerun, &c);
+		if (o.json) {
+			struct buf b = BUF_INIT;
+			compare_write_json(&b, &c, o.dir);
+			fwrite(b.s, 1, b.len, stdout);
+			buf_free(&b);
+		} else {
+			compare_print_text(stdout, &c, o.dir);
+		}
+		rc = comparison_has_findings(&c) ? EXIT_FINDINGS : EXIT_OK;
+		comparison_free(&c);
+	}
+out:
+	store_runs_free(&runs);
+	store_signatures_free(sigs, n_sigs);
+	free(err);
+	free(current);
+	free(stock);
+	free(fixed);
+	store_close(s);
+	return rc;
 }
 
 const struct verb verb_compare = {
-	"compare", "(not written yet)", "topofarm compare: not written yet\n", run_compare,
+	"compare", "stock-vs-fixed verdicts per layout (fixed, regressed, still-broken, clean, flaky)",
+	help, run_compare,
 };

@@ -561,7 +561,7 @@ int kernel_build_source(const struct kernel_entry *k, bool verbose, char **err)
 
 	char *lock_path = xasprintf("%s/build/%s.lock", cache_dir(), b.tree_key);
 	char *what = xasprintf("the build tree %s", b.tree);
-	int fd = kernel_lock(lock_path, what, verbose);
+	int fd = kernel_lock(lock_path, what, verbose, true);
 	int rc = -1;
 	char *image = NULL;
 	if (fd < 0) {

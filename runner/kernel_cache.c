@@ -197,7 +197,7 @@ int kernel_ensure(const struct kernel_entry *k, bool verbose, char **err)
 	return kernel_build_source(k, verbose, err);
 }
 
-int kernel_lock(const char *lock_path, const char *what, bool verbose)
+int kernel_lock(const char *lock_path, const char *what, bool verbose, bool inherit)
 {
 	char *dir = xstrdup(lock_path);
 	char *slash = strrchr(dir, '/');
@@ -206,7 +206,7 @@ int kernel_lock(const char *lock_path, const char *what, bool verbose)
 		mkdir_p(dir, 0755);
 	}
 	free(dir);
-	int fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	int fd = open(lock_path, O_RDWR | O_CREAT | (inherit ? 0 : O_CLOEXEC), 0644);
 	if (fd < 0)
 		return -1;
 	if (flock(fd, LOCK_EX | LOCK_NB) == 0)

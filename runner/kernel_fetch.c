@@ -207,7 +207,7 @@ int kernel_fetch_deb(const struct kernel_entry *k, bool verbose, char **err)
 	double t0 = now_seconds();
 	char *debs = xasprintf("%s/debs", cache_dir());
 	char *lock = path_join(debs, ".lock");
-	int fd = kernel_lock(lock, "the Debian package cache", verbose);
+	int fd = kernel_lock(lock, "the Debian package cache", verbose, false);
 	char *deb = NULL;
 	int rc = -1;
 	if (fd < 0) {

@@ -103,8 +103,11 @@ char *kernel_record_get(const char *record_path, const char *key);
 /* Runs dpkg-query for an installed package's version; NULL if not installed. */
 char *kernel_installed_version(const char *pkg);
 /* flock()s LOCK_PATH exclusively, saying on stderr (when verbose) that it
- * waits for WHAT if another process holds it. Returns the fd to close. */
-int kernel_lock(const char *lock_path, const char *what, bool verbose);
+ * waits for WHAT if another process holds it. Returns the fd to close.
+ * inherit: the fd stays open across exec, so the programs we run hold the
+ * lock too; a make that outlives a killed topofarm (it runs in its own
+ * process group) keeps the build tree locked until it ends. */
+int kernel_lock(const char *lock_path, const char *what, bool verbose, bool inherit);
 /* The last lines of a tool's output, for error messages. Caller frees. */
 char *kernel_output_tail(const char *out, int lines);
 

@@ -1,0 +1,75 @@
+/* results/store.h: the SQLite result store (RESULTS_DIR/topofarm.db, WAL):
+ * campaigns, kernels, layouts, runs, reports and crash signatures, with a
+ * versioned schema and migrations. Every write is one transaction; several
+ * topofarm processes may write the same database at once and lose nothing
+ * (busy timeouts + retries). Compare and report read from here. */
+#ifndef RESULTS_STORE_H
+#define RESULTS_STORE_H
+#include "results/run_record.h"
+#include <stdbool.h>
+
+struct store;
+
+/* Opens (creating and migrating as needed) RESULTS_DIR/topofarm.db. */
+int store_open(const char *results_dir, struct store **out, char **err);
+void store_close(struct store *s);
+/* Adds one finished run with its layout and kernel (upserted), its reports
+ * and the crash signatures they update (first/last seen, count, known bug).
+ * Returns 0, or -1 with *err. new_signatures (optional) gets how many
+ * report titles this store had never seen. */
+int store_add_run(struct store *s, const struct run_record *r, int *new_signatures, char **err);
+/* True if the store already has a finished run (any outcome but infra) of
+ * this layout on this kernel with this attempt number: used to resume. */
+bool store_run_finished(struct store *s, const char *layout_hash, const char *kernel_name, int attempt);
+/* The schema version this build writes. */
+int store_schema_version(void);
+
+/* ---- Additions for the readers (compare, report) and campaign bookkeeping. ---- */
+
+/* Opens an existing store for reading and writing; unlike store_open it does
+ * not create RESULTS_DIR/topofarm.db (a mistyped --dir is an error). */
+int store_open_existing(const char *results_dir, struct store **out, char **err);
+/* Records a campaign's start (and the command that ran it) / its end.
+ * store_add_run creates a campaign it has not seen, started "now". */
+int store_campaign_begin(struct store *s, const char *name, const char *command, char **err);
+int store_campaign_finish(struct store *s, const char *name, char **err);
+
+/* Runs read back: records with their triage reports, sorted by layout name,
+ * kernel name, attempt. */
+struct store_runs {
+	struct run_record *v;
+	long long *ids;               /* runs.id of each */
+	bool *new_signature;          /* this run was the first to show one of its signatures */
+	int n;
+};
+/* campaign NULL: every run in the store. */
+int store_load_runs(struct store *s, const char *campaign, struct store_runs *out, char **err);
+void store_runs_free(struct store_runs *runs);
+
+/* Crash buckets: one per signature (triage_signature of a title). */
+struct store_signature {
+	char *signature, *title;
+	char *first_seen, *last_seen; /* ISO 8601 UTC, of the runs that showed it */
+	int count;                    /* runs (not reports) that showed it */
+	char *known_bug;              /* known-list id, or NULL */
+	long long first_run;          /* runs.id */
+	char *first_campaign;         /* campaign of the first run, or NULL */
+	char *first_kernel, *first_layout;
+};
+/* Sorted by count (descending), then title. */
+int store_load_signatures(struct store *s, struct store_signature **out, int *n, char **err);
+void store_signatures_free(struct store_signature *v, int n);
+
+struct store_campaign {
+	char *name, *started, *finished, *command;
+	int runs;
+};
+/* Sorted by start time. */
+int store_load_campaigns(struct store *s, struct store_campaign **out, int *n, char **err);
+void store_campaigns_free(struct store_campaign *v, int n);
+/* The campaign started last (by started time), or NULL if none (caller frees). */
+char *store_latest_campaign(struct store *s);
+/* The database path (for messages). */
+const char *store_path(const struct store *s);
+
+#endif

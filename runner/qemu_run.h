@@ -1,0 +1,66 @@
+/* runner/qemu_run.h: one boot of one topology on one kernel. It prepares the
+ * run directory and the initrd, starts `expect runner/boot.exp` (which owns
+ * QEMU, its console and its monitor) as the leader of a new process group,
+ * and, once that process has ended, reads what happened, triages the console
+ * log and writes the run record (record.json last). It knows nothing about
+ * scheduling: boot_start/boot_finish let a caller run many at once,
+ * qemu_run() does one from start to end.
+ *
+ * Run directory files (besides those results/run_record.h lists):
+ *   initrd path in argv.txt  cache_dir()/initrd/<hash>.cpio, shared by runs
+ *                            with the same tables, base and plan
+ *   plan                     the guest plan (/topofarm/plan)
+ *   host-actions             what boot.exp does for each HOST step
+ *   qemu.stderr              QEMU's standard error
+ *   expect.log               boot.exp's own output (empty unless it failed)
+ *   boot.result              boot.exp's verdict on how the run ended */
+#ifndef RUNNER_QEMU_RUN_H
+#define RUNNER_QEMU_RUN_H
+#include "results/run_record.h"
+#include "topologies/topo.h"
+#include <sys/types.h>
+
+#define BOOT_DEFAULT_TIMEOUT 90   /* seconds, when the topology gives none */
+#define BOOT_SILENCE 30           /* seconds without console output = hang */
+#define BOOT_PANIC_GRACE 10       /* seconds to keep reading after a panic */
+
+struct boot_request {
+	const struct topology *topo;
+	const char *kernel_name;      /* catalogue name */
+	const char *kernel_image;     /* bzImage / vmlinuz path */
+	const char *kernel_source;    /* for the record: "deb PKG" or "source + config + patches" */
+	const char *base_initrd;      /* initramfs_base() path */
+	const char *run_dir;          /* created if missing; emptied of earlier files */
+	const char *campaign;
+	int attempt;
+	const char *qemu;             /* NULL: qemu-system-x86_64 */
+	const char *accel;            /* NULL: tcg */
+	int timeout;                  /* seconds; 0: the topology's, else BOOT_DEFAULT_TIMEOUT */
+	int silence;                  /* seconds; 0: BOOT_SILENCE + the longest sleep step */
+};
+
+/* A boot in flight. */
+struct boot {
+	pid_t pid;                    /* boot.exp, leader of its own process group; 0 if not started */
+	char *setup_error;            /* why it could not start (the run is then infra) */
+	struct run_record rec;        /* filled as far as known before the boot */
+	char *sock_dir;               /* private directory of the QMP socket */
+	int timeout;
+};
+
+/* Prepares and starts the boot. Returns 0 with b->pid set, or -1 with
+ * b->setup_error (an infra run: boot_finish still records it). */
+int boot_start(const struct boot_request *rq, struct boot *b);
+/* The boot.exp process ended with wait status `status` (ignored when it
+ * never started). Fills *rec (caller frees with run_record_free) and writes
+ * the run directory, record.json last. Returns 0, or -1 with *err when the
+ * record could not be written (disk full...). Frees b's resources. */
+int boot_finish(struct boot *b, int status, struct run_record *rec, char **err);
+/* Stops a boot that will not be finished (interrupted): kills its process
+ * group, reaps it, and frees b. The run directory is left without a record. */
+void boot_abandon(struct boot *b);
+
+/* One boot, start to end. */
+int qemu_run(const struct boot_request *rq, struct run_record *rec, char **err);
+
+#endif

@@ -1,0 +1,213 @@
+/* tests/test_show.c: `topofarm show` golden outputs (tests/show/NAME.txt and
+ * NAME.json for the topology of that name under topologies/), and the proof
+ * that the predicted layout is what a real kernel prints: debian-6.1 boots
+ * each example layout and its BIOS-e820, user-defined map and "Early memory
+ * node ranges" lines must equal the prediction. */
+#include "tests/harness.h"
+#include "tests/util.h"
+#include "acpi-gen/describe.h"
+#include "acpi-gen/layout.h"
+#include "acpi-gen/acpi_gen.h"
+#include "common/buf.h"
+#include "common/cpio.h"
+#include "common/fsutil.h"
+#include "common/proc.h"
+#include "runner/kernels.h"
+#include <stdlib.h>
+#include <string.h>
+
+/* topologies/examples/NAME.topo or topologies/seeds/NAME.topo */
+static char *topology_for(const char *golden)
+{
+	const char *slash = strrchr(golden, '/');
+	const char *name = slash ? slash + 1 : golden;
+	const char *dot = strrchr(name, '.');
+	char *base = xstrndup(name, dot ? (size_t)(dot - name) : strlen(name));
+	const char *dirs[] = { "topologies/examples", "topologies/seeds" };
+	for (int i = 0; i < 2; i++) {
+		char *p = xasprintf("%s/%s.topo", dirs[i], base);
+		if (path_exists(p)) {
+			free(base);
+			return p;
+		}
+		free(p);
+	}
+	free(base);
+	return NULL;
+}
+
+static void check_golden(const char *suffix, bool json)
+{
+	struct file_list files;
+	list_files("tests/show", suffix, &files);
+	REQUIRE(files.n >= (json ? 2 : 10));
+	for (int i = 0; i < files.n; i++) {
+		char *topo = topology_for(files.v[i]);
+		if (!topo) {
+			test_fail(__FILE__, __LINE__, "%s: no topology of that name", files.v[i]);
+			continue;
+		}
+		struct topology t;
+		struct topo_error err;
+		REQUIRE(topo_parse_file(topo, &t, &err) == 0);
+		char *e = NULL;
+		char *got = describe_topology(&t, NULL, json, &e);
+		char *want = read_file(files.v[i], NULL);
+		if (!got || !want || strcmp(got, want))
+			test_fail(__FILE__, __LINE__, "%s differs from `topofarm show%s %s` (regenerate only after checking the "
+				  "new output against a real boot):\n%s", files.v[i], json ? " --json" : "", topo, got ? got : e);
+		free(got);
+		free(want);
+		free(topo);
+		topo_free(&t);
+	}
+	file_list_free(&files);
+}
+
+TEST(show_text_golden_outputs)
+{
+	check_golden(".txt", false);
+}
+
+TEST(show_json_golden_outputs)
+{
+	check_golden(".json", true);
+}
+
+TEST(show_cli_matches_library_and_reports_errors)
+{
+	char *argv[] = { (char *)topofarm_bin(), "show", "topologies/examples/q35-split.topo", NULL };
+	struct proc_opts o = { .capture = true, .timeout = 30 };
+	struct proc_result r;
+	proc_run(argv, &o, &r);
+	CHECK_INT(r.exit_code, 0);
+	char *want = read_file("tests/show/q35-split.txt", NULL);
+	CHECK_STR(r.out, want);
+	free(want);
+	proc_result_free(&r);
+
+	char *bad[] = { (char *)topofarm_bin(), "show", "tests/topo/invalid/node-sum-mismatch.topo", NULL };
+	proc_run(bad, &o, &r);
+	CHECK_INT(r.exit_code, 1);
+	CHECK_CONTAINS(r.out, "should equal RAM size");
+	proc_result_free(&r);
+
+	char *unparsable[] = { (char *)topofarm_bin(), "check", "tests/topo/malformed/node-bad-cpus.topo", NULL };
+	proc_run(unparsable, &o, &r);
+	CHECK_INT(r.exit_code, 1);
+	CHECK_CONTAINS(r.out, "tests/topo/malformed/node-bad-cpus.topo:2:15: expected a CPU range like 0-3");
+	proc_result_free(&r);
+}
+
+/* The lines of a kernel log we compare, with the timestamp cut off. */
+static char *kernel_layout_lines(const char *log)
+{
+	struct buf b = BUF_INIT;
+	for (const char *line = log; line && *line;) {
+		const char *nl = strchr(line, '\n');
+		size_t n = nl ? (size_t)(nl - line) : strlen(line);
+		char *l = xstrndup(line, n);
+		char *cr = strchr(l, '\r');
+		if (cr)
+			*cr = 0;
+		char *p = l;
+		if (*p == '[' && strchr(p, ']'))
+			p = strchr(p, ']') + 1;
+		while (*p == ' ')
+			p++;
+		if (!strncmp(p, "BIOS-e820: ", 11) || !strncmp(p, "user: [mem", 10) ||
+		    (!strncmp(p, "node ", 5) && strstr(p, ": [mem ")))
+			buf_printf(&b, "%s\n", p);
+		free(l);
+		line = nl ? nl + 1 : NULL;
+	}
+	return buf_steal(&b);
+}
+
+static char *predicted_lines(const struct topology *t)
+{
+	struct layout l;
+	char *e = NULL;
+	if (layout_compute(t, &l, &e) != 0)
+		return e;
+	char *bios = e820_format(l.e820, l.n_e820, "BIOS-e820");
+	char *user = l.n_user ? e820_format(l.user_e820, l.n_user, "user") : xstrdup("");
+	struct buf b = BUF_INIT;
+	buf_printf(&b, "%s%s", bios, user);
+	for (int i = 0; i < l.n_early; i++)
+		buf_printf(&b, "node %3d: [mem 0x%016llx-0x%016llx]\n", l.early[i].node, (unsigned long long)l.early[i].start,
+			   (unsigned long long)(l.early[i].end - 1));
+	free(bios);
+	free(user);
+	layout_free(&l);
+	return buf_steal(&b);
+}
+
+SLOW_TEST(show_predictions_match_debian_kernel)
+{
+	static const char *const layouts[] = {
+		"generated-srat-descending", "two-node", "tiny-node-16k", "memoryless-node", "cpuless-node", "unaligned-4000m",
+		"unaligned-node-boundary", "memmap-forms", "memmap-exactmap", "mem-limit", "hotplug-slots",
+		"pc-split-4g", "q35-split", "000-tiny-node", "004-pram-kpageflags",
+	};
+	struct kernel_catalogue *cat;
+	char *err = NULL;
+	REQUIRE(kernel_catalogue_load(NULL, &cat, &err) == 0);
+	const struct kernel_entry *k = kernel_find(cat, "debian-6.1");
+	REQUIRE(k);
+	char *image = kernel_image_path(k);
+	if (!image) {
+		test_fail(__FILE__, __LINE__, "debian-6.1 is not fetched: run `topofarm kernels fetch debian-6.1` (make test does)");
+		kernel_catalogue_free(cat);
+		return;
+	}
+	/* A one-file initrd: the kernel panics at mounting root, after printing the layout. */
+	struct buf cpio = BUF_INIT;
+	struct cpio w;
+	cpio_init(&w, &cpio);
+	cpio_add_file(&w, "empty", 0644, "", 0);
+	cpio_finish(&w);
+	char *initrd = path_join(test_tmpdir(), "empty.cpio");
+	REQUIRE(write_file(initrd, cpio.s, cpio.len) == 0);
+	for (size_t i = 0; i < sizeof layouts / sizeof layouts[0]; i++) {
+		char *topo = topology_for(layouts[i]);
+		struct topology t;
+		struct topo_error te;
+		REQUIRE(topo && topo_parse_file(topo, &t, &te) == 0);
+		/* Generated tables go first in the initrd, as the runner puts them. */
+		char *this_initrd = xstrdup(initrd);
+		if (t.firmware == FIRMWARE_GENERATED) {
+			struct acpi_set set;
+			struct buf both = BUF_INIT;
+			REQUIRE(acpi_generate(&t, topo, &set, &err) == 0);
+			acpi_override_archive(&set, &both);
+			buf_add(&both, cpio.s, cpio.len);
+			free(this_initrd);
+			this_initrd = path_join(test_tmpdir(), "override.cpio");
+			REQUIRE(write_file(this_initrd, both.s, both.len) == 0);
+			buf_free(&both);
+			acpi_set_free(&set);
+		}
+		struct qemu_config cfg = { .kernel = image, .initrd = this_initrd };
+		struct strv argv;
+		REQUIRE(qemu_args_build(&t, &cfg, &argv, &err) == 0);
+		struct proc_opts o = { .capture = true, .timeout = 90 };
+		struct proc_result r;
+		proc_run(strv_argv(&argv), &o, &r);
+		char *got = kernel_layout_lines(r.out ? r.out : "");
+		char *want = predicted_lines(&t);
+		if (strcmp(got, want))
+			test_fail(__FILE__, __LINE__, "%s: the kernel printed\n%s\nbut topofarm predicted\n%s", topo, got, want);
+		free(got);
+		free(want);
+		proc_result_free(&r);
+		strv_free(&argv);
+		topo_free(&t);
+		free(topo);
+		free(this_initrd);
+	}
+	free(initrd);
+	buf_free(&cpio);
+	free(image);
+	kernel_catalogue_free(cat);
+}
