@@ -123,8 +123,9 @@ static void put_bucket_section(struct buf *b, const struct report_data *d, const
 	if (r->kernel_source)
 		buf_printf(b, "kernel source: %s\n", r->kernel_source);
 	buf_printf(b, "layout:        %s (topology sha256 %.16s)\n", r->layout_name, r->layout_hash);
+	bool detail = r->end_detail && strcmp(r->end_detail, run_end_name(r->end));
 	buf_printf(b, "outcome:       %s, attempt %d, run ended: %s%s%s\n", outcome_name(r->triage.outcome),
-		   r->attempt, run_end_name(r->end), r->end_detail ? ", " : "", r->end_detail ? r->end_detail : "");
+		   r->attempt, run_end_name(r->end), detail ? ", " : "", detail ? r->end_detail : "");
 	if (p && p->phase)
 		buf_printf(b, "phase:         %s\n", p->phase);
 	if (p && p->taint)

@@ -384,8 +384,8 @@ static int insert_run(struct store *s, struct add_ctx *c, long long campaign, bo
 		"INSERT INTO runs(layout_id, kernel_id, attempt, campaign_id, outcome, title, frame, signature,"
 		" end_reason, end_detail, qemu_exit, started_at, seen_at, t_first_output, t_ready, t_end,"
 		" steps_done, steps_total, reached_guest, guest_done, kernel_release, reports_dropped,"
-		" dir, argv_text, console_path, steps_path, record_path)"
-		" VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27)",
+		" dir, argv_text, console_path, steps_path, record_path, kernel_version)"
+		" VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27,?28)",
 		&st, err) < 0)
 		return -1;
 	char *console = artifact(r, "console.log"), *steps = artifact(r, "steps.log"), *record = artifact(r, "record.json");
@@ -417,6 +417,7 @@ static int insert_run(struct store *s, struct add_ctx *c, long long campaign, bo
 	store_bind_text(st, 25, console);
 	store_bind_text(st, 26, steps);
 	store_bind_text(st, 27, record);
+	store_bind_text(st, 28, r->kernel_version);
 	free(console);
 	free(steps);
 	free(record);

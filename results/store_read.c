@@ -110,7 +110,7 @@ int store_load_runs(struct store *s, const char *campaign, struct store_runs *ou
 	*err = NULL;
 	sqlite3_stmt *st;
 	if (store_prepare(s, "SELECT campaigns.name, layouts.name, layouts.hash, layouts.text, kernels.name,"
-			     " kernels.version, kernels.source, runs.attempt, runs.outcome, runs.title, runs.frame,"
+			     " COALESCE(runs.kernel_version, kernels.version), kernels.source, runs.attempt, runs.outcome, runs.title, runs.frame,"
 			     " runs.end_reason, runs.end_detail, runs.qemu_exit, runs.started_at, runs.t_first_output,"
 			     " runs.t_ready, runs.t_end, runs.steps_done, runs.steps_total, runs.reached_guest,"
 			     " runs.guest_done, runs.kernel_release, runs.reports_dropped, runs.dir, runs.argv_text,"

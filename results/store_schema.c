@@ -50,6 +50,7 @@ static const char *const migrations[] = {
 	"  reached_guest INTEGER,"
 	"  guest_done INTEGER,"
 	"  kernel_release TEXT,"
+	"  kernel_version TEXT,"        /* as the runner recorded it for this run */
 	"  reports_dropped INTEGER,"
 	"  dir TEXT,"
 	"  argv_text TEXT,"

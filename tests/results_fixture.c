@@ -15,6 +15,7 @@
 
 #define TOPO_DIR "tests/results/topo"
 #define LOG_DIR "tests/triage"
+#define EXTRA_LOG_DIR "tests/results/logs"   /* logs made for the report tests */
 
 /* The fixture's own "end:" line, if any. */
 static char *fixture_end(const char *log_name)
@@ -70,6 +71,10 @@ int fixture_record(const char *results_dir, const char *topo_path, const char *k
 		return -1;
 	}
 	char *log_path = xasprintf("%s/%s.log", LOG_DIR, log_name);
+	if (!path_exists(log_path)) {
+		free(log_path);
+		log_path = xasprintf("%s/%s.log", EXTRA_LOG_DIR, log_name);
+	}
 	size_t len;
 	char *log = read_file(log_path, &len);
 	if (!log) {
