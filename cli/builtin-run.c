@@ -1,15 +1,583 @@
-/* cli/builtin-run.c: `topofarm run` (not written yet). */
+/* cli/builtin-run.c: `topofarm run`: every topology on every kernel, N boots
+ * at a time, each recorded in OUT/runs/LAYOUT/KERNEL/ATTEMPT/ and in the
+ * store OUT/topofarm.db; resumable. The boots are runner/qemu_run.c's, the
+ * parallelism and signals runner/scheduler.c's; this file wires them to the
+ * command line, the resume scan, the store and the summary. */
 #include "cli/verb.h"
+#include "common/buf.h"
+#include "common/fsutil.h"
+#include "common/proc.h"
+#include "common/strv.h"
+#include "results/store.h"
+#include "runner/accel.h"
+#include "runner/expectation.h"
+#include "runner/initramfs.h"
+#include "runner/kernels.h"
+#include "runner/plan.h"
+#include "runner/qemu_run.h"
+#include "runner/scheduler.h"
+#include "topologies/topo_load.h"
+#include <dirent.h>
+#include <errno.h>
+#include <libgen.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define MAX_TRIES 3   /* an infra failure is retried twice */
+
+static const char help[] =
+"NAME\n"
+"    topofarm run - boot every topology on every kernel and record the outcome\n"
+"\n"
+"SYNOPSIS\n"
+"    topofarm run TOPO|DIR... [--kernels NAME,NAME|default] [-j N] [--out DIR]\n"
+"                 [--rerun K] [--timeout S] [--silence S] [--catalogue FILE]\n"
+"                 [--accel auto|tcg|kvm] [--qemu PATH] [--campaign NAME]\n"
+"\n"
+"DESCRIPTION\n"
+"    Boots each topology (a .topo file, or every *.topo in a directory) on\n"
+"    each kernel under QEMU, exactly with the arguments `topofarm show`\n"
+"    prints plus the kernel, the initrd and a QMP socket. A Tcl Expect script\n"
+"    (runner/boot.exp) owns the serial console and the monitor: it waits for\n"
+"    the guest, performs the hot-add/hot-remove steps on QMP when the guest\n"
+"    asks, and ends the run when the guest finishes, the kernel panics, the\n"
+"    console is silent too long, the topology's timeout passes, or QEMU\n"
+"    exits. The console log is then triaged into an outcome: pass, warning,\n"
+"    oops, panic, hang, boot-fail or infra.\n"
+"\n"
+"    infra means the host failed, not the kernel (QEMU refused its arguments\n"
+"    or could not start, the host ran out of memory or disk, Expect failed).\n"
+"    Such runs are retried up to two more times, each attempt recorded.\n"
+"\n"
+"    Every run gets OUT/runs/LAYOUT/KERNEL/ATTEMPT/ holding topology.topo,\n"
+"    argv.txt, console.log, steps.log and record.json (written last), and a\n"
+"    row in the store OUT/topofarm.db (`topofarm report --dir OUT`).\n"
+"\n"
+"    SIGINT or SIGTERM stops the run cleanly: the QEMUs it started are killed,\n"
+"    finished runs are kept. The same command again resumes: runs with a\n"
+"    record.json are not repeated. QEMU also dies on its own if topofarm is\n"
+"    killed outright.\n"
+"\n"
+"    KVM is used only when a cached probe boot shows a KVM guest reaching\n"
+"    user space on this host; otherwise TCG.\n"
+"\n"
+"    On a terminal a progress line shows runs done/total, boots per minute,\n"
+"    crashes so far and the ETA; otherwise one line per finished run. A\n"
+"    summary table (layout x kernel: outcome, whether it met the topology's\n"
+"    `expect` line, title) ends the output.\n"
+"\n"
+"OPTIONS\n"
+"    --kernels LIST    comma-separated catalogue names, or `default` (the\n"
+"                      catalogue's default pair; also when omitted)\n"
+"    -j N              boots at a time (default: the number of CPUs)\n"
+"    --out DIR         results directory (default results/out)\n"
+"    --rerun K         boot every topology on every kernel K times (default 1)\n"
+"    --timeout S       whole-run limit in seconds, overriding each topology's\n"
+"                      `timeout` (default: the topology's, else 90)\n"
+"    --silence S       end a run as hung after S seconds without console\n"
+"                      output (default 30 plus the longest `sleep` step)\n"
+"    --catalogue FILE  kernel catalogue (default $TOPOFARM_KERNELS or the\n"
+"                      shipped runner/kernels.conf)\n"
+"    --accel A         auto (default: the KVM probe decides), tcg or kvm\n"
+"    --qemu PATH       the QEMU binary (default qemu-system-x86_64)\n"
+"    --campaign NAME   campaign name in the store (default: OUT's base name)\n"
+"\n"
+"EXAMPLES\n"
+"    topofarm run topologies/seeds --kernels default\n"
+"    topofarm run topologies/examples/two-node.topo --kernels debian-6.1,debian-6.12 -j 2\n"
+"    topofarm run my.topo --kernels farm-6.1 --rerun 5 --out /tmp/flaky\n"
+"\n"
+"EXIT STATUS\n"
+"    0 every run met its topology's expect line (or passed when none\n"
+"    applies), 1 a run had an unexpected outcome, 2 usage error or invalid\n"
+"    topology, 3 environment failure (kernel missing, runs still infra after\n"
+"    three attempts), 130/143 interrupted by SIGINT/SIGTERM (resumable).\n";
+
+struct options {
+	const char *kernels, *out, *catalogue, *accel, *qemu, *campaign;
+	int jobs, rerun, timeout, silence;
+	char **topos;
+	int n_topos;
+};
+
+/* One finished run, for the summary. */
+struct result {
+	int attempt;
+	enum outcome outcome;
+	char *title;
+	bool met;
+};
+
+/* One topology on one kernel. */
+struct pair {
+	const struct topology *t;
+	const struct kernel_entry *k;
+	char *image, *source, *dir;
+	char hash[65];
+	int next_attempt;
+	int missing;                  /* runs still to do */
+	struct result *results;
+	int n_results;
+};
+
+struct run_ctx {
+	const struct options *o;
+	struct pair *pairs;
+	int n_pairs;
+	int *job_pair;                /* job -> pair */
+	struct store *store;
+	char *base_initrd, *campaign;
+	const char *accel;
+	int unexpected, infra;
+};
+
+struct job_token {
+	struct boot boot;
+	int attempt;
+};
+
+/* ---------- options ---------- */
+
+static int parse_int_opt(const char *name, const char *v, int min, int *out)
+{
+	char *end;
+	long n = v ? strtol(v, &end, 10) : 0;
+	if (!v || *end || n < min || n > 1000000)
+		return usage_error(&verb_run, "%s expects a number >= %d, got '%s'", name, min, v ? v : "");
+	*out = (int)n;
+	return 0;
+}
+
+static int parse_options(int argc, char **argv, struct options *o)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	*o = (struct options){ .kernels = "default", .out = "results/out", .accel = "auto",
+			       .jobs = cpus > 0 ? (int)cpus : 1, .rerun = 1 };
+	o->topos = xcalloc((size_t)argc, sizeof *o->topos);
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		const char **str = !strcmp(a, "--kernels") ? &o->kernels : !strcmp(a, "--out") ? &o->out
+			: !strcmp(a, "--catalogue") ? &o->catalogue : !strcmp(a, "--accel") ? &o->accel
+			: !strcmp(a, "--qemu") ? &o->qemu : !strcmp(a, "--campaign") ? &o->campaign : NULL;
+		int *num = !strcmp(a, "-j") ? &o->jobs : !strcmp(a, "--rerun") ? &o->rerun
+			: !strcmp(a, "--timeout") ? &o->timeout : !strcmp(a, "--silence") ? &o->silence : NULL;
+		if (str) {
+			if (!v)
+				return usage_error(&verb_run, "%s expects a value", a);
+			*str = v;
+			i++;
+		} else if (num) {
+			if (parse_int_opt(a, v, 1, num))
+				return EXIT_USAGE;
+			i++;
+		} else if (!strncmp(a, "-j", 2) && a[2]) {
+			if (parse_int_opt("-j", a + 2, 1, &o->jobs))
+				return EXIT_USAGE;
+		} else if (a[0] == '-' && a[1]) {
+			return usage_error(&verb_run, "unknown option %s", a);
+		} else {
+			o->topos[o->n_topos++] = argv[i];
+		}
+	}
+	if (!o->n_topos)
+		return usage_error(&verb_run, "expected one or more topology files or directories");
+	if (strcmp(o->accel, "auto") && strcmp(o->accel, "tcg") && strcmp(o->accel, "kvm"))
+		return usage_error(&verb_run, "--accel expects auto, tcg or kvm, got '%s'", o->accel);
+	return 0;
+}
+
+/* ---------- kernels ---------- */
+
+static char *kernel_source_text(const struct kernel_entry *k)
+{
+	if (k->kind == KERNEL_DEB)
+		return xasprintf("deb %s", k->deb);
+	struct buf b = BUF_INIT;
+	buf_printf(&b, "%s + %s", k->source, k->config);
+	for (size_t i = 0; i < k->n_patches; i++)
+		buf_printf(&b, " + %s", k->patches[i]);
+	return buf_steal(&b);
+}
+
+/* Resolves --kernels into catalogue entries, fetching or building what the
+ * cache lacks. Returns 0, EXIT_USAGE or EXIT_ENV. */
+static int resolve_kernels(const struct kernel_catalogue *cat, const char *list,
+			   const struct kernel_entry ***out, int *n)
+{
+	*out = xcalloc(strlen(list) + 2, sizeof **out);
+	*n = 0;
+	if (!strcmp(list, "default")) {
+		const struct kernel_entry *a, *b;
+		if (kernel_default_pair(cat, &a, &b) != 0) {
+			fprintf(stderr, "topofarm run: the catalogue %s has no default pair\n", cat->path);
+			return EXIT_USAGE;
+		}
+		(*out)[(*n)++] = a;
+		(*out)[(*n)++] = b;
+	} else {
+		char *copy = xstrdup(list), *save = NULL;
+		for (char *name = strtok_r(copy, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
+			const struct kernel_entry *k = kernel_find(cat, name);
+			if (!k) {
+				fprintf(stderr, "topofarm run: no kernel '%s' in %s (see `topofarm kernels list`)\n", name,
+					cat->path);
+				free(copy);
+				return EXIT_USAGE;
+			}
+			(*out)[(*n)++] = k;
+		}
+		free(copy);
+	}
+	for (int i = 0; i < *n; i++) {
+		char *image = kernel_image_path((*out)[i]), *err = NULL;
+		if (!image) {
+			fprintf(stderr, "topofarm run: kernel %s is not in the cache; getting it now\n", (*out)[i]->name);
+			if (kernel_ensure((*out)[i], true, &err) != 0) {
+				fprintf(stderr, "topofarm run: cannot get kernel %s: %s\n", (*out)[i]->name, err ? err : "?");
+				free(err);
+				return EXIT_ENV;
+			}
+		}
+		free(image);
+	}
+	return 0;
+}
+
+/* ---------- resume ---------- */
+
+static void add_result(struct pair *p, int attempt, enum outcome oc, const char *title, bool met)
+{
+	p->results = xrealloc(p->results, (size_t)(p->n_results + 1) * sizeof *p->results);
+	p->results[p->n_results++] = (struct result){ attempt, oc, title ? xstrdup(title) : NULL, met };
+}
+
+/* Reads the finished attempts of a pair (record.json present, same layout
+ * hash), drops unfinished attempt directories, and works out how many runs
+ * are missing. Infra attempts count as a finished run only once three in a
+ * row are there. Records the store lacks are added to it. */
+static void scan_pair(struct run_ctx *c, struct pair *p)
+{
+	int finals = 0, infra_streak = 0, max_attempt = 0;
+	for (int a = 1;; a++) {
+		char *dir = xasprintf("%s/%d", p->dir, a);
+		if (!is_dir(dir)) {
+			free(dir);
+			break;
+		}
+		char *path = path_join(dir, "record.json"), *text = read_file(path, NULL), *err = NULL;
+		struct run_record rec = { 0 };
+		if (!text || run_record_from_json(text, &rec, &err) != 0) {
+			remove_tree(dir);   /* interrupted: its attempt number is reused */
+		} else if (strcmp(rec.layout_hash, p->hash) != 0) {
+			max_attempt = a;    /* another version of this layout: keep, skip */
+		} else {
+			max_attempt = a;
+			enum outcome oc = rec.triage.outcome;
+			if (oc != OUTCOME_INFRA && !store_run_finished(c->store, p->hash, p->k->name, a)) {
+				char *serr = NULL;
+				if (store_add_run(c->store, &rec, NULL, &serr) != 0)
+					fprintf(stderr, "topofarm run: %s: cannot store: %s\n", path, serr);
+				free(serr);
+			}
+			bool final = oc != OUTCOME_INFRA || ++infra_streak == MAX_TRIES;
+			if (oc != OUTCOME_INFRA || final)
+				infra_streak = 0;
+			if (final) {
+				finals++;
+				bool met = expectation_met(p->t, p->k->name, oc, rec.triage.title, NULL, NULL);
+				add_result(p, a, oc, rec.triage.title, met);
+			}
+		}
+		run_record_free(&rec);
+		free(err), free(text), free(path), free(dir);
+	}
+	p->next_attempt = max_attempt + 1;
+	p->missing = c->o->rerun > finals ? c->o->rerun - finals : 0;
+}
+
+/* ---------- the scheduler's callbacks ---------- */
+
+static pid_t job_start(void *vctx, int job, int try, void **token)
+{
+	(void)try;
+	struct run_ctx *c = vctx;
+	struct pair *p = &c->pairs[c->job_pair[job]];
+	struct job_token *tk = xcalloc(1, sizeof *tk);
+	tk->attempt = p->next_attempt++;
+	char *dir = xasprintf("%s/%d", p->dir, tk->attempt);
+	struct boot_request rq = {
+		.topo = p->t, .kernel_name = p->k->name, .kernel_image = p->image,
+		.kernel_source = p->source, .base_initrd = c->base_initrd, .run_dir = dir,
+		.campaign = c->campaign, .attempt = tk->attempt, .qemu = c->o->qemu,
+		.accel = c->accel, .timeout = c->o->timeout, .silence = c->o->silence,
+	};
+	boot_start(&rq, &tk->boot);
+	free(dir);
+	*token = tk;
+	return tk->boot.pid ? tk->boot.pid : -1;
+}
+
+static void print_run_line(const struct pair *p, const struct run_record *r, bool met, bool retry)
+{
+	const char *want = NULL, *want_title = NULL;
+	expectation_met(p->t, p->k->name, r->triage.outcome, r->triage.title, &want, &want_title);
+	printf("%-9s %s on %s #%d (%.1f s)", outcome_name(r->triage.outcome), p->t->name, p->k->name, r->attempt,
+	       r->t_end > 0 ? r->t_end : 0.0);
+	if (r->triage.outcome == OUTCOME_INFRA)
+		printf(": %s%s", r->end_detail ? r->end_detail : "", retry ? " (retrying)" : "");
+	else if (r->triage.title)
+		printf(": %s", r->triage.title);
+	if (!met && !retry)
+		printf("  [UNEXPECTED: wanted %s%s%s]", want, want_title ? ": " : "", want_title ? want_title : "");
+	putchar('\n');
+	fflush(stdout);
+}
+
+static enum sched_verdict job_finish(void *vctx, int job, void *token, int status, bool last_try)
+{
+	struct run_ctx *c = vctx;
+	struct pair *p = &c->pairs[c->job_pair[job]];
+	struct job_token *tk = token;
+	struct run_record rec;
+	char *err = NULL;
+	if (boot_finish(&tk->boot, status, &rec, &err) != 0) {
+		fprintf(stderr, "topofarm run: %s\n", err);
+		free(err);
+		rec.triage.outcome = OUTCOME_INFRA;
+	} else {
+		char *serr = NULL;
+		if (store_add_run(c->store, &rec, NULL, &serr) != 0)
+			fprintf(stderr, "topofarm run: %s: cannot store the run: %s\n", rec.dir, serr);
+		free(serr);
+	}
+	free(tk);
+	enum outcome oc = rec.triage.outcome;
+	bool retry = oc == OUTCOME_INFRA && !last_try;
+	bool met = expectation_met(p->t, p->k->name, oc, rec.triage.title, NULL, NULL);
+	print_run_line(p, &rec, met, retry);
+	if (!retry) {
+		add_result(p, rec.attempt, oc, rec.triage.title, met);
+		if (oc == OUTCOME_INFRA)
+			c->infra++;
+		else if (!met)
+			c->unexpected++;
+	}
+	run_record_free(&rec);
+	if (oc == OUTCOME_INFRA)
+		return SCHED_RETRY;
+	return oc == OUTCOME_PANIC || oc == OUTCOME_OOPS || oc == OUTCOME_WARNING ? SCHED_CRASH : SCHED_OK;
+}
+
+static void job_abandon(void *vctx, int job, void *token)
+{
+	(void)vctx, (void)job;
+	struct job_token *tk = token;
+	boot_abandon(&tk->boot);
+	free(tk);
+}
+
+/* ---------- summary ---------- */
+
+static void print_summary(const struct run_ctx *c)
+{
+	printf("\n%-32s %-18s %-10s %-4s %s\n", "LAYOUT", "KERNEL", "OUTCOME", "OK", "TITLE");
+	for (int i = 0; i < c->n_pairs; i++) {
+		const struct pair *p = &c->pairs[i];
+		for (int j = 0; j < p->n_results; j++) {
+			const struct result *r = &p->results[j];
+			printf("%-32s %-18s %-10s %-4s %s\n", p->t->name, p->k->name, outcome_name(r->outcome),
+			       r->met ? "yes" : "NO", r->title ? r->title : "");
+		}
+		if (!p->n_results)
+			printf("%-32s %-18s %-10s %-4s\n", p->t->name, p->k->name, "-", "-");
+	}
+}
+
+/* ---------- the verb ---------- */
+
+static int check_tools(const struct topo_set *set)
+{
+	const char *need[] = { "expect", "setpriv", "socat" };
+	bool host_steps = false;
+	for (int i = 0; i < set->n; i++)
+		host_steps |= plan_has_host_steps(&set->v[i]);
+	for (int i = 0; i < 3; i++) {
+		if (i == 2 && !host_steps)
+			continue;
+		if (!program_exists(need[i])) {
+			fprintf(stderr, "topofarm run: %s is not installed (tools/install-deps installs it)\n", need[i]);
+			return EXIT_ENV;
+		}
+	}
+	return 0;
+}
+
+static int check_names(const struct topo_set *set)
+{
+	for (int i = 0; i < set->n; i++)
+		for (int j = 0; j < i; j++)
+			if (!strcmp(set->v[i].name, set->v[j].name)) {
+				fprintf(stderr, "topofarm run: %s and %s are both named '%s': run directories are named after layouts\n",
+					set->paths[j], set->paths[i], set->v[i].name);
+				return EXIT_USAGE;
+			}
+	return 0;
+}
+
+static void setup_pairs(struct run_ctx *c, const struct topo_set *set, const struct kernel_entry **ks, int nk)
+{
+	c->n_pairs = set->n * nk;
+	c->pairs = xcalloc((size_t)c->n_pairs, sizeof *c->pairs);
+	int n_jobs = 0;
+	for (int i = 0; i < set->n; i++)
+		for (int j = 0; j < nk; j++) {
+			struct pair *p = &c->pairs[i * nk + j];
+			p->t = &set->v[i];
+			p->k = ks[j];
+			p->image = kernel_image_path(ks[j]);
+			p->source = kernel_source_text(ks[j]);
+			p->dir = xasprintf("%s/runs/%s/%s", c->o->out, p->t->name, p->k->name);
+			topo_hash(p->t, p->hash);
+			scan_pair(c, p);
+			n_jobs += p->missing;
+		}
+	c->job_pair = xcalloc((size_t)n_jobs + 1, sizeof *c->job_pair);
+	int job = 0;
+	/* Rerun rounds outermost: every pair gets its first run before any second. */
+	for (int round = 0; round < c->o->rerun; round++)
+		for (int i = 0; i < c->n_pairs; i++)
+			if (c->pairs[i].missing > round)
+				c->job_pair[job++] = i;
+}
+
+static int count_jobs(const struct run_ctx *c)
+{
+	int n = 0;
+	for (int i = 0; i < c->n_pairs; i++)
+		n += c->pairs[i].missing;
+	return n;
+}
+
+static void free_ctx(struct run_ctx *c)
+{
+	for (int i = 0; i < c->n_pairs; i++) {
+		struct pair *p = &c->pairs[i];
+		for (int j = 0; j < p->n_results; j++)
+			free(p->results[j].title);
+		free(p->results), free(p->image), free(p->source), free(p->dir);
+	}
+	free(c->pairs), free(c->job_pair), free(c->base_initrd), free(c->campaign);
+	if (c->store)
+		store_close(c->store);
+}
+
+static char *command_line(int argc, char **argv)
+{
+	struct strv v = { 0 };
+	strv_add(&v, "topofarm");
+	for (int i = 0; i < argc; i++)
+		strv_add(&v, argv[i]);
+	char *s = argv_to_display(strv_argv(&v));
+	strv_free(&v);
+	return s;
+}
+
+static int run_all(struct run_ctx *c, int argc, char **argv)
+{
+	char *err = NULL;
+	char *base = xstrdup(c->o->out);
+	c->campaign = xstrdup(c->o->campaign ? c->o->campaign : basename(base));
+	free(base);
+	char *cmd = command_line(argc, argv);
+	if (store_campaign_begin(c->store, c->campaign, cmd, &err) != 0) {
+		fprintf(stderr, "topofarm run: %s\n", err);
+		free(err);
+	}
+	free(cmd);
+	int n_jobs = count_jobs(c), done_before = 0;
+	for (int i = 0; i < c->n_pairs; i++)
+		done_before += c->pairs[i].n_results;
+	fprintf(stderr, "topofarm run: %d run%s to do (%d already finished in %s), %d at a time, accel %s\n", n_jobs,
+		n_jobs == 1 ? "" : "s", done_before, c->o->out, c->o->jobs, c->accel);
+	struct sched_ops ops = { c, job_start, job_finish, job_abandon };
+	struct sched_opts so = { .parallel = c->o->jobs, .max_tries = MAX_TRIES, .progress = true };
+	struct sched_stats st;
+	int sig = sched_run(n_jobs, &ops, &so, &st);
+	if (sig) {
+		fprintf(stderr, "topofarm run: interrupted by %s after %d of %d runs; every QEMU it started is stopped.\n"
+				"Run the same command again to do the %d missing run%s.\n",
+			strsignal(sig), st.finished, n_jobs, n_jobs - st.finished, n_jobs - st.finished == 1 ? "" : "s");
+		return 128 + sig;
+	}
+	store_campaign_finish(c->store, c->campaign, NULL);
+	print_summary(c);
+	printf("\n%d run%s in %.0f s (%d boots, %d crash%s). Results: %s/runs, store %s\n", st.finished,
+	       st.finished == 1 ? "" : "s", st.seconds, st.tries, st.crashes, st.crashes == 1 ? "" : "es", c->o->out,
+	       store_path(c->store));
+	if (c->infra) {
+		printf("%d run%s failed for environment reasons (infra) three times.\n", c->infra, c->infra == 1 ? "" : "s");
+		return EXIT_ENV;
+	}
+	for (int i = 0; i < c->n_pairs; i++)
+		for (int j = 0; j < c->pairs[i].n_results; j++)
+			if (!c->pairs[i].results[j].met)
+				return EXIT_FINDINGS;
+	return EXIT_OK;
+}
 
 static int run_run(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fputs("topofarm run: not implemented yet\n", stderr);
-	return EXIT_ENV;
+	struct options o;
+	int rc = parse_options(argc, argv, &o);
+	if (rc)
+		return rc;
+	struct topo_set set = { 0 };
+	struct kernel_catalogue *cat = NULL;
+	const struct kernel_entry **ks = NULL;
+	struct run_ctx c = { .o = &o };
+	int nk = 0;
+	char *err = NULL;
+	if (topo_load_all(o.topos, o.n_topos, &set, false, stderr) != 0 || set.n == 0) {
+		rc = EXIT_USAGE;
+	} else if ((rc = check_names(&set)) || (rc = check_tools(&set))) {
+		/* said */
+	} else if (kernel_catalogue_load(o.catalogue, &cat, &err) != 0) {
+		fprintf(stderr, "topofarm run: %s\n", err);
+		rc = EXIT_USAGE;
+	} else if ((rc = resolve_kernels(cat, o.kernels, &ks, &nk))) {
+		/* said */
+	} else if (!(c.base_initrd = initramfs_base(NULL, &err))) {
+		fprintf(stderr, "topofarm run: cannot build the guest initramfs: %s\n", err);
+		rc = EXIT_ENV;
+	} else if (mkdir_p(o.out, 0755) != 0) {
+		fprintf(stderr, "topofarm run: cannot create %s: %s\n", o.out, strerror(errno));
+		rc = EXIT_ENV;
+	} else {
+		char *image = kernel_image_path(ks[0]);
+		c.accel = !strcmp(o.accel, "auto") ? accel_choose(o.qemu, image, c.base_initrd, true) : o.accel;
+		free(image);
+		char *e = NULL;
+		if (store_open(o.out, &c.store, &e) != 0) {
+			fprintf(stderr, "topofarm run: %s\n", e);
+			free(e);
+			rc = EXIT_ENV;
+		} else {
+			setup_pairs(&c, &set, ks, nk);
+			rc = run_all(&c, argc, argv);
+		}
+	}
+	free(err);
+	free_ctx(&c);
+	free(ks);
+	kernel_catalogue_free(cat);
+	topo_set_free(&set);
+	free(o.topos);
+	return rc;
 }
 
 const struct verb verb_run = {
-	"run", "(not written yet)", "topofarm run: not written yet\n", run_run,
+	"run", "boot every topology on every kernel under QEMU and record the outcomes", help, run_run,
 };

@@ -1,5 +1,6 @@
 /* common/json.c: JSON writer with comma tracking and strict escaping. */
 #include "common/json.h"
+#include "common/utf8.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -85,19 +86,16 @@ void json_escape(struct buf *out, const char *s, size_t n)
 		} else if (c < 0x80) {
 			buf_putc(out, (char)c);
 		} else {
-			/* Pass valid UTF-8 sequences; escape stray bytes as U+FFFD. */
-			int len = c >= 0xf0 && c < 0xf5 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c < 0xe0 ? 2 : 0;
-			if (c >= 0xf5)
-				len = 0;
-			bool ok = len > 0 && i + (size_t)len <= n;
-			for (int k = 1; ok && k < len; k++)
-				if ((p[i + (size_t)k] & 0xc0) != 0x80)
-					ok = false;
-			if (ok) {
-				buf_add(out, s + i, (size_t)len);
-				i += (size_t)len - 1;
+			/* Pass well-formed UTF-8 only (no overlong forms, no
+			 * surrogates); anything else becomes U+FFFD. */
+			size_t used = 0;
+			if (utf8_decode(s + i, n - i, &used) >= 0 && used > 0) {
+				buf_add(out, s + i, used);
+				i += used - 1;
 			} else {
 				buf_puts(out, "\\ufffd");
+				if (used > 1)
+					i += used - 1;
 			}
 		}
 	}

@@ -98,8 +98,10 @@ static void put_matrix(struct buf *b, const struct report_data *d)
 			buf_puts(b, "\" data-kernel=\"");
 			esc(b, d->kernels[k]);
 			buf_printf(b, "\"><a href=\"#%s\">%s", anchor, outcome_name(c.worst));
-			if (c.counted > 1 || c.runs > c.counted)
+			if (c.counted > 1)
 				buf_printf(b, " %d/%d", c.crashed, c.counted);
+			if (c.runs > c.counted && c.counted)
+				buf_printf(b, " <small>+%d infra</small>", c.runs - c.counted);
 			buf_puts(b, "</a>");
 			if (c.crashed && r->triage.title) {
 				buf_puts(b, "<div class=\"t\">");

@@ -99,6 +99,16 @@ static void backoff(int attempt)
 	usleep((useconds_t)us);
 }
 
+/* Sets *err (when the caller wants it) or drops the message. */
+static int give_error(char **err, char *msg)
+{
+	if (err)
+		*err = msg;
+	else
+		free(msg);
+	return -1;
+}
+
 int store_transaction(struct store *s, store_txn_fn body, void *ctx, char **err)
 {
 	for (int attempt = 0; attempt < TXN_RETRIES; attempt++) {
@@ -107,7 +117,9 @@ int store_transaction(struct store *s, store_txn_fn body, void *ctx, char **err)
 				backoff(attempt);
 				continue;
 			}
-			return store_fail(s, "starting a transaction", err);
+			char *e = NULL;
+			store_fail(s, "starting a transaction", &e);
+			return give_error(err, e);
 		}
 		char *body_err = NULL;
 		if (body(s, ctx, &body_err) == 0) {
@@ -118,16 +130,13 @@ int store_transaction(struct store *s, store_txn_fn body, void *ctx, char **err)
 		}
 		bool busy = store_last_busy(s);
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-		if (!busy) {
-			*err = body_err ? body_err : xasprintf("%s: transaction failed", s->path);
-			return -1;
-		}
+		if (!busy)
+			return give_error(err, body_err ? body_err : xasprintf("%s: transaction failed", s->path));
 		free(body_err);
 		backoff(attempt);
 	}
-	*err = xasprintf("%s: the database stayed locked by another process (gave up after %d tries)",
-			 s->path, TXN_RETRIES);
-	return -1;
+	return give_error(err, xasprintf("%s: the database stayed locked by another process (gave up after %d tries)",
+					 s->path, TXN_RETRIES));
 }
 
 /* ---- opening ---- */
@@ -573,12 +582,11 @@ static const char *check_record(const struct run_record *r)
 
 int store_add_run(struct store *s, const struct run_record *r, int *new_signatures, char **err)
 {
-	*err = NULL;
+	if (err)
+		*err = NULL;
 	const char *missing = check_record(r);
-	if (missing) {
-		*err = xasprintf("%s: cannot store a run record without %s", s->path, missing);
-		return -1;
-	}
+	if (missing)
+		return give_error(err, xasprintf("%s: cannot store a run record without %s", s->path, missing));
 	struct add_ctx c = { .r = r };
 	if (r->started_at && *r->started_at)
 		snprintf(c.seen_at, sizeof c.seen_at, "%s", r->started_at);

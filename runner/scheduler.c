@@ -190,6 +190,10 @@ int sched_run(int n_jobs, const struct sched_ops *ops, const struct sched_opts *
 		draw_progress(&s);
 	}
 	sched_clear_progress();
+	/* A second Ctrl-C while stopping must not kill us before the summary. */
+	struct timespec zero = { 0, 0 };
+	while (sigtimedwait(&set, NULL, &zero) > 0)
+		;
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	stats->seconds = now() - s.t0;
 	free(s.slots);

@@ -50,6 +50,11 @@ TEST(json_escapes_hostile_text)
 	json_array_end(&j);
 	json_object_end(&j);
 	CHECK_STR(b.s, "{\"a\":\"x\\\"<\\u0001\\ufffd\\n\",\"n\":[1,-2]}");
+	buf_reset(&b);
+	/* Overlong '/' (C0 AF) and an encoded surrogate (ED A0 80) are not UTF-8. */
+	json_escape(&b, "\xc0\xaf|\xed\xa0\x80|\xc3\xa9", 10);
+	CHECK(strstr(b.s, "\xc0") == NULL && strstr(b.s, "\xed") == NULL);
+	CHECK_CONTAINS(b.s, "\xc3\xa9");
 	buf_free(&b);
 }
 

@@ -401,3 +401,28 @@ TEST(store_two_processes_write_at_once)
 	store_close(s);
 	free(dir);
 }
+
+TEST(store_campaign_bookkeeping)
+{
+	struct store *s;
+	char *err = NULL;
+	REQUIRE(store_open(test_tmpdir(), &s, &err) == 0);
+	/* err may be NULL: callers that only log do not need the message. */
+	CHECK_INT(store_campaign_begin(s, "night-1", "topofarm run topologies/seeds --kernels default", NULL), 0);
+	CHECK_INT(store_campaign_finish(s, "night-1", NULL), 0);
+	CHECK_INT(store_campaign_begin(s, "night-2", NULL, &err), 0);
+	struct store_campaign *c;
+	int n;
+	REQUIRE(store_load_campaigns(s, &c, &n, &err) == 0);
+	REQUIRE(n == 2);
+	CHECK_STR(c[0].name, "night-1");
+	CHECK_STR(c[0].command, "topofarm run topologies/seeds --kernels default");
+	CHECK(c[0].started && c[0].finished);
+	CHECK(c[1].finished == NULL);
+	CHECK_INT(c[1].runs, 0);
+	store_campaigns_free(c, n);
+	char *latest = store_latest_campaign(s);
+	CHECK_STR(latest, "night-2");
+	free(latest);
+	store_close(s);
+}

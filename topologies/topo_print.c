@@ -5,6 +5,8 @@
 #include "topologies/topo_words.h"
 #include "common/buf.h"
 #include "common/size.h"
+#include <stdlib.h>
+#include <string.h>
 
 static void put_size(struct buf *b, const char *key, uint64_t v)
 {
@@ -43,6 +45,35 @@ static void put_cpus(struct buf *b, const struct cpuset *s)
 	}
 }
 
+/* Words after a keyword, wrapped onto more lines of the same keyword so no
+ * printed line outgrows the parser's line and word limits. */
+static void put_wrapped(struct buf *b, const char *keyword, char *const *words, int n, size_t (*len_of)(char *const *, int))
+{
+	size_t width = 0;
+	int on_line = 0;
+	for (int i = 0; i < n; i++) {
+		size_t w = len_of(words, i);
+		if (on_line && (width + 1 + w > 100 || on_line >= 32)) {
+			buf_putc(b, '\n');
+			on_line = 0;
+		}
+		if (!on_line) {
+			buf_puts(b, keyword);
+			width = strlen(keyword);
+		}
+		buf_printf(b, " %s", words[i]);
+		width += 1 + w;
+		on_line++;
+	}
+	if (on_line)
+		buf_putc(b, '\n');
+}
+
+static size_t plain_len(char *const *words, int i)
+{
+	return strlen(words[i]);
+}
+
 static void print_meta(struct buf *b, const struct topology *t)
 {
 	buf_printf(b, "name %s\n", t->name);
@@ -50,12 +81,7 @@ static void print_meta(struct buf *b, const struct topology *t)
 		buf_printf(b, "description %s\n", t->description);
 	if (t->source)
 		buf_printf(b, "source %s\n", t->source);
-	if (t->n_tags) {
-		buf_puts(b, "tags");
-		for (int i = 0; i < t->n_tags; i++)
-			buf_printf(b, " %s", t->tags[i]);
-		buf_putc(b, '\n');
-	}
+	put_wrapped(b, "tags", t->tags, t->n_tags, plain_len);
 }
 
 static void print_machine(struct buf *b, const struct topology *t)
@@ -150,10 +176,12 @@ static void print_cmdline(struct buf *b, const struct topology *t)
 {
 	if (!t->n_cmdline)
 		return;
-	buf_puts(b, "\ncmdline");
+	char **words = xmalloc(sizeof *words * (size_t)t->n_cmdline);
 	for (int i = 0; i < t->n_cmdline; i++)
-		buf_printf(b, " %s", t->cmdline[i].text);
+		words[i] = t->cmdline[i].text;
 	buf_putc(b, '\n');
+	put_wrapped(b, "cmdline", words, t->n_cmdline, plain_len);
+	free(words);
 }
 
 static void print_firmware(struct buf *b, const struct topology *t)

@@ -1,0 +1,493 @@
+/* tests/test_run_boot.c: `topofarm run` end to end with real kernels under
+ * QEMU (TCG): a plain two-node layout passes and the probe sees its nodes;
+ * seed 000 panics on the pre-fix kernel and passes on the fixed one; an
+ * early memmap=exactmap failure and a silent guest end in bounded time and
+ * never as infra; a missing QEMU and an argument QEMU refuses are infra,
+ * retried; a DIMM comes to a memoryless node and goes; SIGINT leaves no
+ * QEMU and the same command resumes; kill -9 of topofarm leaves no QEMU.
+ * Kernels come from the catalogue (`topofarm kernels fetch NAME`). */
+#include "tests/harness.h"
+#include "tests/util.h"
+#include "common/buf.h"
+#include "common/fsutil.h"
+#include "common/proc.h"
+#include "runner/initramfs.h"
+#include "runner/kernels.h"
+#include "runner/qemu_run.h"
+#include "common/strv.h"
+#include <dirent.h>
+#include <stdarg.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define BOOT_LIMIT 600   /* seconds any one CLI call may take before the test gives up */
+
+static bool have_kernel(const char *name)
+{
+	struct kernel_catalogue *cat = NULL;
+	char *err = NULL, *image = NULL;
+	if (kernel_catalogue_load(NULL, &cat, &err) == 0) {
+		const struct kernel_entry *k = kernel_find(cat, name);
+		image = k ? kernel_image_path(k) : NULL;
+	}
+	if (!image)
+		test_fail(__FILE__, __LINE__, "kernel %s is not in the cache: run `topofarm kernels fetch %s`%s%s", name,
+			  name, err ? ": " : "", err ? err : "");
+	bool ok = image != NULL;
+	free(image);
+	free(err);
+	kernel_catalogue_free(cat);
+	return ok;
+}
+
+/* Runs `topofarm run ARGS... --out OUT`; returns the exit code, output in *out. */
+static int run_cli(const char *out_dir, char **out, ...)
+{
+	struct strv v = { 0 };
+	strv_add(&v, topofarm_bin());
+	strv_add(&v, "run");
+	va_list ap;
+	va_start(ap, out);
+	for (const char *a; (a = va_arg(ap, const char *));)
+		strv_add(&v, a);
+	va_end(ap);
+	strv_add(&v, "--out");
+	strv_add(&v, out_dir);
+	struct proc_opts o = { .capture = true, .timeout = BOOT_LIMIT };
+	struct proc_result r;
+	proc_run(strv_argv(&v), &o, &r);
+	if (r.timed_out)
+		test_fail(__FILE__, __LINE__, "topofarm run did not finish within %d s", BOOT_LIMIT);
+	strv_free(&v);
+	*out = r.out ? r.out : xstrdup("");
+	return r.exit_code;
+}
+
+static bool load_record(const char *out_dir, const char *layout, const char *kernel, int attempt,
+			struct run_record *rec)
+{
+	char *path = xasprintf("%s/runs/%s/%s/%d/record.json", out_dir, layout, kernel, attempt);
+	char *text = read_file(path, NULL), *err = NULL;
+	bool ok = text && run_record_from_json(text, rec, &err) == 0;
+	if (!ok)
+		test_fail(__FILE__, __LINE__, "%s: %s", path, err ? err : "missing");
+	free(path), free(text), free(err);
+	return ok;
+}
+
+static char *run_console(const struct run_record *rec)
+{
+	char *p = path_join(rec->dir, "console.log");
+	char *text = read_file(p, NULL);
+	free(p);
+	return text ? text : xstrdup("");
+}
+
+/* The n-th "@@TOPOFARM node N memtotal_kb=" value for node `node` (0-based
+ * occurrence), or -1. */
+static long node_memtotal(const char *console, int node, int occurrence)
+{
+	char key[64];
+	snprintf(key, sizeof key, "@@TOPOFARM node %d memtotal_kb=", node);
+	for (const char *p = console; (p = strstr(p, key)); p += strlen(key))
+		if (occurrence-- == 0)
+			return atol(p + strlen(key));
+	return -1;
+}
+
+SLOW_TEST(run_two_node_layout_passes_and_probe_sees_it)
+{
+	if (!have_kernel("debian-6.1"))
+		return;
+	const char *out_dir = test_tmpdir();
+	char *out = NULL;
+	CHECK_INT(run_cli(out_dir, &out, "topologies/examples/two-node.topo", "--kernels", "debian-6.1", NULL), 0);
+	CHECK_CONTAINS(out, "two-node");
+	struct run_record rec;
+	if (!load_record(out_dir, "two-node", "debian-6.1", 1, &rec))
+		return free(out);
+	CHECK_INT(rec.triage.outcome, OUTCOME_PASS);
+	CHECK_INT(rec.end, RUN_END_GUEST_DONE);
+	CHECK(rec.t_first_output >= 0 && rec.t_first_output <= rec.t_ready && rec.t_ready <= rec.t_end);
+	CHECK_INT(rec.steps_done, rec.steps_total);
+	char *console = run_console(&rec);
+	CHECK_CONTAINS(console, "@@TOPOFARM nodes online=0-1 ");
+	for (int n = 0; n < 2; n++) {
+		long kb = node_memtotal(console, n, 0);
+		/* 512 MiB nodes; the kernel keeps some for itself. */
+		CHECK(kb > 512 * 1024 * 8 / 10 && kb <= 512 * 1024);
+	}
+	/* The console log is the guest's alone: no monitor or QEMU traffic. */
+	CHECK(!strstr(console, "QMP") && !strstr(console, "qemu-system"));
+	char *argv_path = path_join(rec.dir, "argv.txt"), *argv_text = read_file(argv_path, NULL);
+	CHECK_CONTAINS(argv_text, "-accel\ntcg\n");
+	free(argv_path), free(argv_text), free(console);
+	run_record_free(&rec);
+	free(out);
+}
+
+static void check_seed_000(const char *kernel, enum outcome want, const char *title)
+{
+	if (!have_kernel(kernel))
+		return;
+	const char *out_dir = test_tmpdir();
+	char *out = NULL;
+	CHECK_INT(run_cli(out_dir, &out, "topologies/seeds/000-tiny-node.topo", "--kernels", kernel, NULL), 0);
+	struct run_record rec;
+	if (load_record(out_dir, "seed-000-tiny-node", kernel, 1, &rec)) {
+		CHECK_STR(outcome_name(rec.triage.outcome), outcome_name(want));
+		if (title) {
+			CHECK_STR(rec.triage.title, title);
+			char *console = run_console(&rec);
+			CHECK_CONTAINS(console, "BUG: kernel NULL pointer dereference");
+			CHECK_CONTAINS(console, "deactivate_slab");
+			CHECK_CONTAINS(console, "Kernel panic - not syncing");
+			free(console);
+		}
+		run_record_free(&rec);
+	}
+	free(out);
+}
+
+SLOW_TEST(run_seed_000_panics_on_prefix_kernel)
+{
+	check_seed_000("farm-6.1-prefix", OUTCOME_PANIC, "BUG: kernel NULL pointer dereference in deactivate_slab");
+}
+
+SLOW_TEST(run_seed_000_passes_on_fixed_kernel)
+{
+	check_seed_000("farm-6.1", OUTCOME_PASS, NULL);
+}
+
+SLOW_TEST(run_exactmap_single_ram_entry_ends_bounded_not_infra)
+{
+	if (!have_kernel("debian-6.1"))
+		return;
+	const char *out_dir = test_tmpdir();
+	char *out = NULL;
+	/* No expect line: the run "should" pass, so the exit code is 1. */
+	CHECK_INT(run_cli(out_dir, &out, "tests/run-boot/exactmap-one-ram.topo", "--kernels", "debian-6.1", NULL), 1);
+	struct run_record rec;
+	if (load_record(out_dir, "run-test-exactmap-one-ram", "debian-6.1", 1, &rec)) {
+		CHECK(rec.triage.outcome != OUTCOME_INFRA && rec.triage.outcome != OUTCOME_PASS);
+		/* The kernel says why before it spins; the run ends on the panic
+		 * (not at the 40 s timeout) and QEMU is stopped. */
+		CHECK_INT(rec.end, RUN_END_PANIC);
+		CHECK_INT(rec.triage.outcome, OUTCOME_PANIC);
+		CHECK_CONTAINS(rec.triage.title, "Invalid user supplied memory map");
+		CHECK(!rec.triage.reached_guest);
+		CHECK(rec.t_end < 40);
+		run_record_free(&rec);
+	}
+	/* Only one attempt: a kernel failure is never retried. */
+	char *second = xasprintf("%s/runs/run-test-exactmap-one-ram/debian-6.1/2", out_dir);
+	CHECK(!path_exists(second));
+	free(second);
+	free(out);
+}
+
+SLOW_TEST(run_silent_guest_is_a_hang)
+{
+	if (!have_kernel("debian-6.1"))
+		return;
+	const char *out_dir = test_tmpdir();
+	char *out = NULL;
+	CHECK_INT(run_cli(out_dir, &out, "tests/run-boot/sleep-hang.topo", "--kernels", "debian-6.1", "--silence", "8",
+			  NULL), 0);
+	struct run_record rec;
+	if (load_record(out_dir, "run-test-sleep-hang", "debian-6.1", 1, &rec)) {
+		CHECK_INT(rec.triage.outcome, OUTCOME_HANG);
+		CHECK_INT(rec.end, RUN_END_SILENCE);
+		CHECK_CONTAINS(rec.end_detail, "no output for 8 s");
+		CHECK(rec.triage.reached_guest);
+		CHECK_INT(rec.steps_done, 1);
+		run_record_free(&rec);
+	}
+	free(out);
+}
+
+SLOW_TEST(run_missing_qemu_is_infra_three_attempts)
+{
+	if (!have_kernel("debian-6.1"))
+		return;
+	const char *out_dir = test_tmpdir();
+	char *out = NULL;
+	CHECK_INT(run_cli(out_dir, &out, "topologies/examples/two-node.topo", "--kernels", "debian-6.1", "--qemu",
+			  "/nonexistent/qemu-system-x86_64", NULL), 3);
+	for (int a = 1; a <= 3; a++) {
+		struct run_record rec;
+		if (!load_record(out_dir, "two-node", "debian-6.1", a, &rec))
+			continue;
+		CHECK_INT(rec.triage.outcome, OUTCOME_INFRA);
+		CHECK_CONTAINS(rec.end_detail, "could not start");
+		CHECK(rec.triage.title == NULL);
+		run_record_free(&rec);
+	}
+	char *fourth = xasprintf("%s/runs/two-node/debian-6.1/4", out_dir);
+	CHECK(!path_exists(fourth));
+	free(fourth);
+	CHECK_CONTAINS(out, "(retrying)");
+	CHECK_CONTAINS(out, "infra");
+	free(out);
+}
+
+/* QEMU's own refusal, told apart from a kernel that never printed. */
+SLOW_TEST(run_refused_argument_is_infra)
+{
+	struct kernel_catalogue *cat = NULL;
+	char *err = NULL;
+	REQUIRE(kernel_catalogue_load(NULL, &cat, &err) == 0);
+	const struct kernel_entry *k = kernel_find(cat, "debian-6.1");
+	char *image = k ? kernel_image_path(k) : NULL;
+	char *base = initramfs_base(NULL, &err);
+	if (!image || !base) {
+		test_fail(__FILE__, __LINE__, "need debian-6.1 and the base initramfs: %s", err ? err : "kernel missing");
+	} else {
+		struct topology t;
+		struct topo_error te;
+		REQUIRE(topo_parse_file("topologies/examples/two-node.topo", &t, &te) == 0);
+		char *dir = path_join(test_tmpdir(), "run");
+		struct boot_request rq = {
+			.topo = &t, .kernel_name = "debian-6.1", .kernel_image = image, .base_initrd = base,
+			.run_dir = dir, .attempt = 1, .accel = "no-such-accelerator",
+		};
+		struct run_record rec;
+		CHECK_INT(qemu_run(&rq, &rec, &err), 0);
+		CHECK_INT(rec.triage.outcome, OUTCOME_INFRA);
+		CHECK_CONTAINS(rec.end_detail, "QEMU refused its arguments");
+		CHECK_CONTAINS(rec.end_detail, "no-such-accelerator");
+		CHECK(rec.t_first_output < 0);
+		char *console = run_console(&rec);
+		CHECK_STR(console, "");   /* QEMU's complaint is in qemu.stderr, not the console */
+		free(console);
+		run_record_free(&rec);
+		topo_free(&t);
+		free(dir);
+	}
+	free(image), free(base), free(err);
+	kernel_catalogue_free(cat);
+}
+
+SLOW_TEST(run_hotplug_on_memoryless_node_comes_and_goes)
+{
+	if (!have_kernel("debian-6.1"))
+		return;
+	const char *out_dir = test_tmpdir();
+	char *out = NULL;
+	CHECK_INT(run_cli(out_dir, &out, "tests/run-boot/hotplug-memoryless.topo", "--kernels", "debian-6.1", NULL), 0);
+	struct run_record rec;
+	if (load_record(out_dir, "run-test-hotplug-memoryless", "debian-6.1", 1, &rec)) {
+		CHECK_INT(rec.triage.outcome, OUTCOME_PASS);
+		CHECK_INT(rec.steps_done, 6);
+		char *console = run_console(&rec);
+		/* Before: memoryless. After online: the 256 MiB DIMM. After removal: gone. */
+		CHECK_INT(node_memtotal(console, 1, 0), 0);
+		CHECK_INT(node_memtotal(console, 1, 1), 256 * 1024);
+		long after = node_memtotal(console, 1, 2);
+		CHECK(after == 0 || after == -1);   /* memoryless again, or offline */
+		CHECK_CONTAINS(console, "@@TOPOFARM HOST-GO 1");
+		CHECK_CONTAINS(console, "@@TOPOFARM HOST-GO 4");
+		CHECK_CONTAINS(console, "gone=");
+		CHECK(!strstr(console, "HOST-TIMEOUT") && !strstr(console, "HOST-WAIT-TIMEOUT"));
+		CHECK(!strstr(console, "\"execute\""));   /* QMP stays out of the console */
+		char *steps_path = path_join(rec.dir, "steps.log"), *steps = read_file(steps_path, NULL);
+		CHECK_CONTAINS(steps, "DEVICE_DELETED");
+		CHECK_CONTAINS(steps, "object-del");
+		CHECK_CONTAINS(steps, "step 4 done");
+		free(steps_path), free(steps), free(console);
+		run_record_free(&rec);
+	}
+	free(out);
+}
+
+/* ---------- signals ---------- */
+
+/* Reads pid, ppid and process group of /proc/PID/stat. */
+static bool proc_stat(pid_t pid, pid_t *ppid, pid_t *pgrp, char *comm, size_t n)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	char *text = read_file(path, NULL);
+	if (!text)
+		return false;
+	char *open = strchr(text, '('), *close = strrchr(text, ')');
+	bool ok = open && close && sscanf(close + 2, "%*c %d %d", ppid, pgrp) == 2;
+	if (ok)
+		snprintf(comm, n, "%.*s", (int)(close - open - 1), open + 1);
+	free(text);
+	return ok;
+}
+
+/* Process groups led by the children of `parent` (one per boot), and the
+ * QEMU pids in them. Returns how many QEMUs it saw. */
+static int scan_boots(pid_t parent, pid_t *groups, int *n_groups, pid_t *qemus, int max)
+{
+	int n_qemu = 0;
+	DIR *d = opendir("/proc");
+	if (!d)
+		return 0;
+	for (struct dirent *e; (e = readdir(d));) {
+		pid_t pid = atoi(e->d_name), ppid, pgrp;
+		char comm[64];
+		if (pid <= 0 || !proc_stat(pid, &ppid, &pgrp, comm, sizeof comm))
+			continue;
+		if (ppid == parent && pgrp == pid) {
+			bool known = false;
+			for (int i = 0; i < *n_groups; i++)
+				known |= groups[i] == pid;
+			if (!known && *n_groups < max)
+				groups[(*n_groups)++] = pid;
+		}
+	}
+	rewinddir(d);
+	for (struct dirent *e; (e = readdir(d));) {
+		pid_t pid = atoi(e->d_name), ppid, pgrp;
+		char comm[64];
+		if (pid <= 0 || !proc_stat(pid, &ppid, &pgrp, comm, sizeof comm) || strncmp(comm, "qemu-system", 11))
+			continue;
+		for (int i = 0; i < *n_groups; i++)
+			if (pgrp == groups[i] && n_qemu < max)
+				qemus[n_qemu++] = pid;
+	}
+	closedir(d);
+	return n_qemu;
+}
+
+/* Anything still alive (not a zombie) in these process groups? */
+static int alive_in_groups(const pid_t *groups, int n)
+{
+	int alive = 0;
+	DIR *d = opendir("/proc");
+	for (struct dirent *e; d && (e = readdir(d));) {
+		pid_t pid = atoi(e->d_name), ppid, pgrp;
+		char comm[64];
+		if (pid <= 0 || !proc_stat(pid, &ppid, &pgrp, comm, sizeof comm))
+			continue;
+		for (int i = 0; i < n; i++)
+			alive += pgrp == groups[i];
+	}
+	if (d)
+		closedir(d);
+	return alive;
+}
+
+static pid_t spawn_cli(char *const argv[], const char *log)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	return pid;
+}
+
+/* record.json files anywhere under dir. */
+static int count_records(const char *dir)
+{
+	DIR *d = opendir(dir);
+	int n = 0;
+	for (struct dirent *e; d && (e = readdir(d));) {
+		if (e->d_name[0] == '.')
+			continue;
+		char *p = path_join(dir, e->d_name);
+		n += is_dir(p) ? count_records(p) : !strcmp(e->d_name, "record.json");
+		free(p);
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
+SLOW_TEST(run_sigint_stops_cleanly_and_resumes)
+{
+	if (!have_kernel("debian-6.1"))
+		return;
+	const char *tmp = test_tmpdir();
+	char *topos = path_join(tmp, "batch"), *out_dir = path_join(tmp, "out"), *log = path_join(tmp, "log");
+	mkdir_p(topos, 0755);
+	char *tmpl = read_file("tests/run-boot/tiny.topo.in", NULL);
+	REQUIRE(tmpl);
+	for (int i = 1; i <= 6; i++) {
+		char *name = xasprintf("batch-%d", i), *path = xasprintf("%s/%s.topo", topos, name);
+		char *text = xstrdup(tmpl), *at = strstr(text, "name NAME");
+		REQUIRE(at);
+		char *body = xasprintf("%.*sname %s%s", (int)(at - text), text, name, at + strlen("name NAME"));
+		write_file_str(path, body);
+		free(name), free(path), free(text), free(body);
+	}
+	free(tmpl);
+	char *argv[] = { (char *)topofarm_bin(), "run", topos, "--kernels", "debian-6.1", "-j", "2", "--out", out_dir, NULL };
+	pid_t pid = spawn_cli(argv, log);
+	pid_t groups[64], qemus[64];
+	int n_groups = 0, seen_qemu = 0;
+	/* Interrupt once two runs are finished and boots are under way. */
+	for (int i = 0; i < BOOT_LIMIT * 10; i++) {
+		seen_qemu += scan_boots(pid, groups, &n_groups, qemus, 64) > 0;
+		if (count_records(out_dir) >= 2 && scan_boots(pid, groups, &n_groups, qemus, 64) > 0)
+			break;
+		usleep(100000);
+	}
+	REQUIRE(count_records(out_dir) < 6);
+	kill(pid, SIGINT);
+	int status = 0;
+	waitpid(pid, &status, 0);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 128 + SIGINT);
+	CHECK(seen_qemu > 0);
+	CHECK(n_groups >= 2);
+	CHECK_INT(alive_in_groups(groups, n_groups), 0);
+	char *said = read_file(log, NULL);
+	CHECK_CONTAINS(said, "Run the same command again");
+	free(said);
+
+	int finished = count_records(out_dir);
+	char *out = NULL;
+	CHECK_INT(run_cli(out_dir, &out, topos, "--kernels", "debian-6.1", "-j", "2", NULL), 0);
+	char *expect = xasprintf("%d run%s to do (%d already finished", 6 - finished, 6 - finished == 1 ? "" : "s",
+				 finished);
+	CHECK_CONTAINS(out, expect);
+	CHECK_INT(count_records(out_dir), 6);
+	/* Nothing was repeated: every layout has exactly attempt 1. */
+	for (int i = 1; i <= 6; i++) {
+		char *second = xasprintf("%s/runs/batch-%d/debian-6.1/2", out_dir, i);
+		CHECK(!path_exists(second));
+		free(second);
+	}
+	free(expect), free(out), free(topos), free(out_dir), free(log);
+}
+
+SLOW_TEST(run_kill_9_leaves_no_qemu)
+{
+	if (!have_kernel("debian-6.1"))
+		return;
+	const char *tmp = test_tmpdir();
+	char *out_dir = path_join(tmp, "out"), *log = path_join(tmp, "log");
+	char *argv[] = { (char *)topofarm_bin(), "run", "tests/run-boot/sleep-hang.topo", "--kernels", "debian-6.1",
+			 "--out", out_dir, NULL };
+	pid_t pid = spawn_cli(argv, log);
+	pid_t groups[8], qemus[8];
+	int n_groups = 0, n_qemu = 0;
+	for (int i = 0; i < 600 && !n_qemu; i++) {
+		n_qemu = scan_boots(pid, groups, &n_groups, qemus, 8);
+		usleep(100000);
+	}
+	REQUIRE(n_qemu == 1);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	/* The run's timeout is 300 s; QEMU must be gone long before. */
+	bool gone = false;
+	for (int i = 0; i < 600 && !gone; i++) {
+		gone = alive_in_groups(groups, n_groups) == 0;
+		if (!gone)
+			usleep(100000);
+	}
+	CHECK(gone);
+	CHECK(kill(qemus[0], 0) != 0 && errno == ESRCH);
+	free(out_dir), free(log);
+}
