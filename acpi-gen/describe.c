@@ -207,6 +207,10 @@ static void render_json(struct buf *b, const struct topology *t, struct strv *ar
 	json_u64(&j, l->low_top_slack);
 	json_key(&j, "user_e820");
 	json_ranges(&j, l->user_e820, l->n_user, false, true);
+	json_key(&j, "exactmap_cmdline");
+	char *exact = l->n_user ? e820_to_exactmap(l->user_e820, l->n_user) : e820_to_exactmap(l->e820, l->n_e820);
+	json_string(&j, exact);
+	free(exact);
 	json_key(&j, "early_node_ranges");
 	json_ranges(&j, l->early, l->n_early, true, false);
 	json_key(&j, "srat_source");

@@ -3,6 +3,7 @@
  * which the larger type wins an overlap), plus the kernel's print format. */
 #include "acpi-gen/layout.h"
 #include "common/buf.h"
+#include "common/size.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,5 +125,27 @@ char *e820_format(const struct mem_range *v, int n, const char *prefix)
 	for (int i = 0; i < n; i++)
 		buf_printf(&b, "%s: [mem 0x%016llx-0x%016llx] %s\n", prefix, (unsigned long long)v[i].start,
 			   (unsigned long long)(v[i].end - 1), e820_type_name(v[i].type));
+	return buf_steal(&b);
+}
+
+char *e820_to_exactmap(const struct mem_range *v, int n)
+{
+	struct buf b = BUF_INIT;
+	buf_puts(&b, "memmap=exactmap");
+	for (int i = 0; i < n; i++) {
+		char size[40], start[40];
+		size_format(v[i].end - v[i].start, size, sizeof size);
+		if (v[i].start % 1024)
+			snprintf(start, sizeof start, "0x%llx", (unsigned long long)v[i].start);
+		else
+			size_format(v[i].start, start, sizeof start);
+		switch (v[i].type) {
+		case E820_RAM: buf_printf(&b, " memmap=%s@%s", size, start); break;
+		case E820_ACPI: buf_printf(&b, " memmap=%s#%s", size, start); break;
+		case E820_RESERVED: buf_printf(&b, " memmap=%s$%s", size, start); break;
+		case E820_PRAM: buf_printf(&b, " memmap=%s!%s", size, start); break;
+		default: buf_printf(&b, " memmap=%s%%%s+%u", size, start, v[i].type); break;
+		}
+	}
 	return buf_steal(&b);
 }

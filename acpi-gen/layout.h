@@ -59,6 +59,10 @@ void e820_update(struct e820_map *m, uint64_t start, uint64_t size, uint32_t old
 void e820_sanitize(struct e820_map *m);
 /* "[mem 0x%016llx-0x%016llx] TYPE" lines as the kernel prints them, with prefix ("BIOS-e820" or "user"). */
 char *e820_format(const struct mem_range *v, int n, const char *prefix);
+/* Kernel parameters that make the kernel use exactly this map:
+ * "memmap=exactmap memmap=640K@0 ..." (RAM @, ACPI #, reserved $, PRAM !,
+ * any other type as %START+TYPE). Caller frees. */
+char *e820_to_exactmap(const struct mem_range *v, int n);
 
 int layout_compute(const struct topology *t, struct layout *out, char **err);
 void layout_free(struct layout *l);
