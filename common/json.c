@@ -149,3 +149,30 @@ void json_null(struct json *j)
 	before_item(j);
 	buf_puts(j->out, "null");
 }
+
+void json_field_string(struct json *j, const char *key, const char *v)
+{
+	json_key(j, key);
+	json_string(j, v);
+}
+
+void json_field_int(struct json *j, const char *key, long long v)
+{
+	json_key(j, key);
+	json_int(j, v);
+}
+
+void json_field_bool(struct json *j, const char *key, bool v)
+{
+	json_key(j, key);
+	json_bool(j, v);
+}
+
+void json_field_seconds(struct json *j, const char *key, double v)
+{
+	json_key(j, key);
+	if (v < 0)
+		json_null(j);
+	else
+		json_double(j, v);
+}

@@ -29,6 +29,12 @@ void json_u64(struct json *j, uint64_t v);
 void json_double(struct json *j, double v);
 void json_bool(struct json *j, bool v);
 void json_null(struct json *j);
+/* "key": value pairs inside an object. A NULL string and a negative
+ * number of seconds (unknown) are written as null. */
+void json_field_string(struct json *j, const char *key, const char *v);
+void json_field_int(struct json *j, const char *key, long long v);
+void json_field_bool(struct json *j, const char *key, bool v);
+void json_field_seconds(struct json *j, const char *key, double v);
 /* Escapes s (n bytes) as a JSON string literal with quotes into out. */
 void json_escape(struct buf *out, const char *s, size_t n);
 

@@ -34,55 +34,25 @@ void run_record_free(struct run_record *r)
 
 /* ---- writing ---- */
 
-static void put_str(struct json *j, const char *key, const char *v)
-{
-	json_key(j, key);
-	if (!v) {
-		json_null(j);
-		return;
-	}
-	char *clean = utf8_sanitize(v, strlen(v));
-	json_string(j, clean);
-	free(clean);
-}
 
-static void put_int(struct json *j, const char *key, long long v)
-{
-	json_key(j, key);
-	json_int(j, v);
-}
 
-static void put_bool(struct json *j, const char *key, bool v)
-{
-	json_key(j, key);
-	json_bool(j, v);
-}
 
-/* Timings: negative means unknown and is written as null. */
-static void put_seconds(struct json *j, const char *key, double v)
-{
-	json_key(j, key);
-	if (v < 0)
-		json_null(j);
-	else
-		json_double(j, v);
-}
 
 static void put_report(struct json *j, const struct triage_report *p)
 {
 	json_object_begin(j);
-	put_str(j, "title", p->title);
-	put_str(j, "frame", p->frame);
-	put_str(j, "family", p->family);
-	put_str(j, "first_line", p->first_line);
-	put_str(j, "phase", p->phase);
-	put_str(j, "taint", p->taint);
-	put_bool(j, "corrupted", p->corrupted);
-	put_bool(j, "benign", p->benign);
-	put_str(j, "known_bug", p->known_bug);
-	put_str(j, "fix", p->fix);
-	put_int(j, "offset", (long long)p->offset);
-	put_str(j, "text", p->text);
+	json_field_string(j, "title", p->title);
+	json_field_string(j, "frame", p->frame);
+	json_field_string(j, "family", p->family);
+	json_field_string(j, "first_line", p->first_line);
+	json_field_string(j, "phase", p->phase);
+	json_field_string(j, "taint", p->taint);
+	json_field_bool(j, "corrupted", p->corrupted);
+	json_field_bool(j, "benign", p->benign);
+	json_field_string(j, "known_bug", p->known_bug);
+	json_field_string(j, "fix", p->fix);
+	json_field_int(j, "offset", (long long)p->offset);
+	json_field_string(j, "text", p->text);
 	json_object_end(j);
 }
 
@@ -90,13 +60,13 @@ static void put_triage(struct json *j, const struct triage_result *t)
 {
 	json_key(j, "triage");
 	json_object_begin(j);
-	put_str(j, "outcome", outcome_name(t->outcome));
-	put_str(j, "title", t->title);
-	put_str(j, "frame", t->frame);
-	put_bool(j, "reached_guest", t->reached_guest);
-	put_bool(j, "guest_done", t->guest_done);
-	put_str(j, "kernel_release", t->kernel_release);
-	put_int(j, "reports_dropped", t->n_reports_dropped);
+	json_field_string(j, "outcome", outcome_name(t->outcome));
+	json_field_string(j, "title", t->title);
+	json_field_string(j, "frame", t->frame);
+	json_field_bool(j, "reached_guest", t->reached_guest);
+	json_field_bool(j, "guest_done", t->guest_done);
+	json_field_string(j, "kernel_release", t->kernel_release);
+	json_field_int(j, "reports_dropped", t->n_reports_dropped);
 	json_key(j, "reports");
 	json_array_begin(j);
 	for (int i = 0; i < t->n_reports; i++)
@@ -111,26 +81,26 @@ char *run_record_to_json(const struct run_record *r)
 	struct json j;
 	json_init(&j, &b, true);
 	json_object_begin(&j);
-	put_int(&j, "format", RECORD_FORMAT);
-	put_str(&j, "campaign", r->campaign);
-	put_str(&j, "layout_name", r->layout_name);
-	put_str(&j, "layout_hash", r->layout_hash);
-	put_str(&j, "kernel_name", r->kernel_name);
-	put_str(&j, "kernel_version", r->kernel_version);
-	put_str(&j, "kernel_source", r->kernel_source);
-	put_int(&j, "attempt", r->attempt);
-	put_str(&j, "dir", r->dir);
-	put_str(&j, "started_at", r->started_at);
-	put_seconds(&j, "t_first_output", r->t_first_output);
-	put_seconds(&j, "t_ready", r->t_ready);
-	put_seconds(&j, "t_end", r->t_end);
-	put_str(&j, "end", run_end_name(r->end));
-	put_str(&j, "end_detail", r->end_detail);
-	put_int(&j, "qemu_exit", r->qemu_exit);
-	put_int(&j, "steps_done", r->steps_done);
-	put_int(&j, "steps_total", r->steps_total);
-	put_str(&j, "argv_text", r->argv_text);
-	put_str(&j, "topology_text", r->topology_text);
+	json_field_int(&j, "format", RECORD_FORMAT);
+	json_field_string(&j, "campaign", r->campaign);
+	json_field_string(&j, "layout_name", r->layout_name);
+	json_field_string(&j, "layout_hash", r->layout_hash);
+	json_field_string(&j, "kernel_name", r->kernel_name);
+	json_field_string(&j, "kernel_version", r->kernel_version);
+	json_field_string(&j, "kernel_source", r->kernel_source);
+	json_field_int(&j, "attempt", r->attempt);
+	json_field_string(&j, "dir", r->dir);
+	json_field_string(&j, "started_at", r->started_at);
+	json_field_seconds(&j, "t_first_output", r->t_first_output);
+	json_field_seconds(&j, "t_ready", r->t_ready);
+	json_field_seconds(&j, "t_end", r->t_end);
+	json_field_string(&j, "end", run_end_name(r->end));
+	json_field_string(&j, "end_detail", r->end_detail);
+	json_field_int(&j, "qemu_exit", r->qemu_exit);
+	json_field_int(&j, "steps_done", r->steps_done);
+	json_field_int(&j, "steps_total", r->steps_total);
+	json_field_string(&j, "argv_text", r->argv_text);
+	json_field_string(&j, "topology_text", r->topology_text);
 	put_triage(&j, &r->triage);
 	json_object_end(&j);
 	buf_putc(&b, '\n');
