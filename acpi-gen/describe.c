@@ -125,10 +125,16 @@ static void render_text(struct buf *b, const struct topology *t, struct strv *ar
 			userdef |= t->cmdline[i].kind == CMD_MEMMAP || t->cmdline[i].kind == CMD_MEM;
 		if (userdef) {
 			e = e820_format(l->user_e820, l->n_user, "user");
-			buf_printf(b, "\nuser-defined physical RAM map:\n%s", l->n_user ? e : "  (empty: the kernel has no RAM and hangs)\n");
+			if (l->user_map_refused)
+				buf_puts(b, "\nuser-defined physical RAM map: refused (fewer than 2 entries): the kernel panics "
+					 "\"Invalid user supplied memory map\" before panic= is parsed, and spins\n");
+			else
+				buf_printf(b, "\nuser-defined physical RAM map:\n%s", e);
 			free(e);
 		}
 	}
+	if (l->user_map_refused)
+		return;
 	buf_puts(b, "\nEarly memory node ranges (as the kernel prints them):\n");
 	for (int i = 0; i < l->n_early; i++) {
 		if (l->early[i].node >= 0)

@@ -210,9 +210,11 @@ static void user_e820(const struct topology *t, struct layout *l)
 		}
 	}
 	if (userdef) {
+		bool too_few = m.n < 2;   /* checked on the raw table, before sanitising */
 		e820_sanitize(&m);
 		l->user_e820 = m.v;
 		l->n_user = m.n;
+		l->user_map_refused = too_few;
 	} else {
 		free(m.v);
 	}

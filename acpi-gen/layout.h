@@ -36,6 +36,9 @@ struct layout {
 	int n_e820;
 	struct mem_range *user_e820;  /* after memmap=/mem= (n_user 0: none given) */
 	int n_user;
+	/* e820__update_table() refuses a user map of fewer than 2 entries: the
+	 * kernel panics "Invalid user supplied memory map" before panic= works. */
+	bool user_map_refused;
 	/* The kernel's "Early memory node ranges": usable RAM (page-trimmed,
 	 * first page dropped) split by the node ranges; node -1 = no node. */
 	struct mem_range *early;

@@ -556,6 +556,10 @@ static int run_run(int argc, char **argv)
 		fprintf(stderr, "topofarm run: cannot create %s: %s\n", o.out, strerror(errno));
 		rc = EXIT_ENV;
 	} else {
+		/* Absolute: run directories are recorded and handed to QEMU. */
+		char *abs_out = realpath(o.out, NULL);
+		if (abs_out)
+			o.out = abs_out;
 		char *image = kernel_image_path(ks[0]);
 		c.accel = !strcmp(o.accel, "auto") ? accel_choose(o.qemu, image, c.base_initrd, true) : o.accel;
 		free(image);
@@ -568,6 +572,7 @@ static int run_run(int argc, char **argv)
 			setup_pairs(&c, &set, ks, nk);
 			rc = run_all(&c, argc, argv);
 		}
+		free(abs_out);
 	}
 	free(err);
 	free_ctx(&c);

@@ -232,6 +232,11 @@ static int patch_tool(struct build *b, const char *patch_file, bool reverse, boo
 	return rc;
 }
 
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 /* Applied patch copies, sorted by their NN prefix. */
 static int list_applied(struct build *b, char ***out)
 {
@@ -247,7 +252,8 @@ static int list_applied(struct build *b, char ***out)
 			(*out)[n++] = path_join(b->applied, e->d_name);
 		}
 	closedir(d);
-	qsort(*out, (size_t)n, sizeof **out, (int (*)(const void *, const void *))strcmp);
+	if (n > 1)
+		qsort(*out, (size_t)n, sizeof **out, by_name);
 	return n;
 }
 

@@ -155,19 +155,19 @@ static char *dir_of(const char *path)
 static char *resolve_file(const char *catalogue_file, const char *subdir, const char *name)
 {
 	if (name[0] == '/')
-		return access(name, R_OK) == 0 ? xstrdup(name) : NULL;
+		return access(name, R_OK) == 0 && !is_dir(name) ? xstrdup(name) : NULL;
 	char *dir = dir_of(catalogue_file);
 	char *cands[3];
 	cands[0] = path_join(dir, name);
 	cands[1] = xasprintf("%s/%s/%s", dir, subdir, name);
 	cands[2] = xasprintf("%s/runner/%s/%s", repo_home(), subdir, name);
 	free(dir);
+	/* Absolute, because patch and make run inside the build tree. */
 	char *found = NULL;
 	for (int i = 0; i < 3; i++) {
 		if (!found && access(cands[i], R_OK) == 0 && !is_dir(cands[i]))
-			found = cands[i];
-		else
-			free(cands[i]);
+			found = realpath(cands[i], NULL);
+		free(cands[i]);
 	}
 	return found;
 }

@@ -140,10 +140,10 @@ fail:;
 	_exit(127);
 }
 
-static int spawn_expect(struct boot *b, char **qemu_argv, bool host_steps, int silence)
+static int spawn_expect(struct boot *b, const char *script_path, char **qemu_argv, bool host_steps, int silence)
 {
 	struct strv ex = { 0 };
-	char *script = path_join(repo_home(), "runner/boot.exp");
+	char *script = script_path ? xstrdup(script_path) : path_join(repo_home(), "runner/boot.exp");
 	char *result = run_file(b, "boot.result"), *console = run_file(b, "console.log");
 	char *qerr = run_file(b, "qemu.stderr"), *steps = run_file(b, "steps.log");
 	char *host = run_file(b, "host-actions"), *log = run_file(b, "expect.log");
@@ -286,7 +286,7 @@ int boot_start(const struct boot_request *rq, struct boot *b)
 			b->setup_error = xasprintf("QEMU argument '%s' would be read as a redirection", bad);
 	}
 	if (!b->setup_error)
-		spawn_expect(b, strv_argv(&qargv), host_steps, silence_for(rq));
+		spawn_expect(b, rq->script, strv_argv(&qargv), host_steps, silence_for(rq));
 	strv_free(&qargv);
 	free(plan), free(host), free(initrd), free(err);
 	return b->pid ? 0 : -1;

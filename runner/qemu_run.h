@@ -37,6 +37,7 @@ struct boot_request {
 	const char *accel;            /* NULL: tcg */
 	int timeout;                  /* seconds; 0: the topology's, else BOOT_DEFAULT_TIMEOUT */
 	int silence;                  /* seconds; 0: BOOT_SILENCE + the longest sleep step */
+	const char *script;           /* NULL: <repo_home>/runner/boot.exp */
 };
 
 /* A boot in flight. */

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -120,12 +121,28 @@ static int fill_slots(struct sched *s, int n_jobs)
 	return running;
 }
 
+static struct slot *slot_of(struct sched *s, pid_t pid)
+{
+	for (int i = 0; i < s->opts->parallel; i++)
+		if (s->slots[i].pid == pid)
+			return &s->slots[i];
+	return NULL;
+}
+
+/* Reaps every child that has ended: slot leaders end their job; anything
+ * else is an orphan of a job's group (we are their subreaper). WNOWAIT peeks
+ * first so a leader's status always reaches its slot. */
 static void reap(struct sched *s)
 {
-	for (int i = 0; i < s->opts->parallel; i++) {
-		struct slot *sl = &s->slots[i];
+	for (;;) {
+		siginfo_t si;
+		memset(&si, 0, sizeof si);
+		if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) != 0 || si.si_pid == 0)
+			return;
 		int status;
-		if (!sl->pid || waitpid(sl->pid, &status, WNOHANG) != sl->pid)
+		waitpid(si.si_pid, &status, 0);
+		struct slot *sl = slot_of(s, si.si_pid);
+		if (!sl)
 			continue;
 		struct slot done = *sl;
 		memset(sl, 0, sizeof *sl);
@@ -133,27 +150,38 @@ static void reap(struct sched *s)
 	}
 }
 
-/* Every running group gets SIGTERM, then SIGKILL; all are reaped. */
+static bool groups_alive(struct sched *s)
+{
+	for (int i = 0; i < s->opts->parallel; i++)
+		if (s->slots[i].pid && kill(-s->slots[i].pid, 0) == 0)
+			return true;
+	return false;
+}
+
+/* Every running group gets SIGTERM, then SIGKILL; every process of them,
+ * leaders and orphans alike, is reaped before the jobs are abandoned. */
 static void stop_all(struct sched *s)
 {
 	for (int i = 0; i < s->opts->parallel; i++)
 		if (s->slots[i].pid)
 			kill(-s->slots[i].pid, SIGTERM);
 	double deadline = now() + STOP_GRACE_MS / 1000.0;
+	bool killed = false;
+	while (groups_alive(s) && now() < deadline + 5) {
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			;
+		if (!killed && now() > deadline) {
+			for (int i = 0; i < s->opts->parallel; i++)
+				if (s->slots[i].pid)
+					kill(-s->slots[i].pid, SIGKILL);
+			killed = true;
+		}
+		usleep(10000);
+	}
 	for (int i = 0; i < s->opts->parallel; i++) {
 		struct slot *sl = &s->slots[i];
 		if (!sl->pid)
 			continue;
-		while (waitpid(sl->pid, NULL, WNOHANG) == 0) {
-			if (now() > deadline) {
-				kill(-sl->pid, SIGKILL);
-				waitpid(sl->pid, NULL, 0);
-				break;
-			}
-			usleep(20000);
-		}
-		/* The leader is gone; nothing else of its group may stay. */
-		kill(-sl->pid, SIGKILL);
 		s->ops->abandon(s->ops->ctx, sl->job, sl->token);
 		memset(sl, 0, sizeof *sl);
 	}
@@ -176,6 +204,10 @@ int sched_run(int n_jobs, const struct sched_ops *ops, const struct sched_opts *
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &set, &old);
+	/* Orphans of a job (QEMU whose Expect died) come to us to be reaped. */
+	int was_subreaper = 0;
+	prctl(PR_GET_CHILD_SUBREAPER, &was_subreaper);
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	draw_progress(&s);
 	while (fill_slots(&s, n_jobs) > 0) {
 		struct timespec tick = { 1, 0 };
@@ -195,6 +227,7 @@ int sched_run(int n_jobs, const struct sched_ops *ops, const struct sched_opts *
 	while (sigtimedwait(&set, NULL, &zero) > 0)
 		;
 	sigprocmask(SIG_SETMASK, &old, NULL);
+	prctl(PR_SET_CHILD_SUBREAPER, was_subreaper);
 	stats->seconds = now() - s.t0;
 	free(s.slots);
 	free(s.retries);

@@ -126,8 +126,7 @@ TEST(acpi_cases_decode_as_expected)
 			continue;
 		struct buf got = BUF_INIT;
 		describe_set(&set, &got);
-		char path[256];
-		snprintf(path, sizeof path, "tests/acpi/%s.expect", names[i]);
+		char *path = xasprintf("tests/acpi/%s.expect", names[i]);
 		if (update)
 			write_file(path, got.s ? got.s : "", got.len);
 		char *want = read_file(path, NULL);
@@ -136,6 +135,7 @@ TEST(acpi_cases_decode_as_expected)
 		else if (strcmp(want, got.s ? got.s : ""))
 			test_fail(__FILE__, __LINE__, "%s: decoding differs:\n--- got\n%s--- want\n%s", names[i], got.s, want);
 		free(want);
+		free(path);
 		buf_free(&got);
 		acpi_set_free(&set);
 		topo_free(&t);
@@ -214,9 +214,9 @@ TEST(acpi_iasl_compiles_our_source_to_our_bytes)
 			continue;
 		for (int s = 0; s < TABLE__COUNT; s++)
 			if (set.t[s].present && set.t[s].well_formed) {
-				char what[200];
-				snprintf(what, sizeof what, "%s %s", names[i], acpi_table_name((enum table_sig)s));
+				char *what = xasprintf("%s %s", names[i], acpi_table_name((enum table_sig)s));
 				check_iasl(what, &set.t[s].bytes);
+				free(what);
 				checked++;
 			}
 		acpi_set_free(&set);

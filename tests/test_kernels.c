@@ -45,6 +45,11 @@ static char *dump_catalogue(const struct kernel_catalogue *cat)
 	return buf_steal(&b);
 }
 
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 /* Sorted *.conf names of a fixture directory. */
 static int list_cases(const char *dir, char ***out)
 {
@@ -62,7 +67,7 @@ static int list_cases(const char *dir, char ***out)
 		}
 	}
 	closedir(d);
-	qsort(*out, (size_t)n, sizeof **out, (int (*)(const void *, const void *))strcmp);
+	qsort(*out, (size_t)n, sizeof **out, by_name);
 	return n;
 }
 
@@ -153,6 +158,16 @@ TEST(kernel_shipped_catalogue_has_the_default_pair)
 	CHECK_STR(deb->deb, "linux-image-6.1.0-56-amd64");
 	CHECK(kernel_find(cat, "debian-6.12") != NULL);
 	CHECK(kernel_find(cat, "no-such-kernel") == NULL);
+	kernel_catalogue_free(cat);
+
+	/* Loaded by a relative name, the files are still absolute: patch and
+	 * make run inside the build tree, not here. */
+	REQUIRE(kernel_catalogue_load("runner/kernels.conf", &cat, NULL) == 0);
+	first = kernel_find(cat, "farm-6.1-prefix");
+	REQUIRE(first && first->n_patches == 1);
+	CHECK(first->config_path[0] == '/');
+	CHECK(first->patch_paths[0][0] == '/');
+	CHECK(path_exists(first->patch_paths[0]));
 	kernel_catalogue_free(cat);
 }
 
@@ -380,7 +395,8 @@ SLOW_TEST(kernels_build_farm_6_1_prefix_into_an_empty_cache)
 	char tree_key[17], key[17];
 	REQUIRE(kernel_build_keys(k, tree_key, key, NULL) == 0);
 	kernel_catalogue_free(cat);
-	char *numa_c = xasprintf("%s/build/%s/linux/arch/x86/mm/numa.c", test_tmpdir(), tree_key);
+	char numa_c[512];
+	snprintf(numa_c, sizeof numa_c, "%s/build/%s/linux/arch/x86/mm/numa.c", test_tmpdir(), tree_key);
 	const char *patched_line = "if (end && (end - start) < NODE_MIN_SIZE)";
 
 	char *args[] = { "kernels", "--catalogue", "runner/kernels.conf", "build", "farm-6.1-prefix", NULL };
@@ -412,7 +428,6 @@ SLOW_TEST(kernels_build_farm_6_1_prefix_into_an_empty_cache)
 	CHECK(text != NULL);
 	CHECK(text && !strstr(text, patched_line));
 	free(text);
-	free(numa_c);
 
 	char *image = xasprintf("%s/kernels/farm-6.1-prefix-%s/bzImage", test_tmpdir(), key);
 	CHECK(path_exists(image));

@@ -277,3 +277,28 @@ TEST(run_missing_qemu_is_infra)
 	free(err), free(base), free(dir);
 	topo_free(&t);
 }
+
+/* Expect itself failing (here: its script is missing) is infra, with
+ * Expect's own complaint as the reason. */
+TEST(run_expect_failure_is_infra)
+{
+	struct topology t;
+	if (parse_topo("tests/run-plans/no-steps.topo", &t))
+		return;
+	char *base = path_join(test_tmpdir(), "base.cpio"), *dir = path_join(test_tmpdir(), "run");
+	REQUIRE(write_file(base, "0707", 4) == 0);
+	struct boot_request rq = {
+		.topo = &t, .kernel_name = "none", .kernel_image = "/nonexistent/bzImage", .base_initrd = base,
+		.run_dir = dir, .attempt = 2, .script = "/nonexistent/boot.exp",
+	};
+	struct run_record rec;
+	char *err = NULL;
+	CHECK_INT(qemu_run(&rq, &rec, &err), 0);
+	CHECK_INT(rec.triage.outcome, OUTCOME_INFRA);
+	CHECK_INT(rec.attempt, 2);
+	CHECK_CONTAINS(rec.end_detail, "Expect failed (exit 1)");
+	CHECK_CONTAINS(rec.end_detail, "/nonexistent/boot.exp");
+	run_record_free(&rec);
+	free(err), free(base), free(dir);
+	topo_free(&t);
+}

@@ -281,18 +281,30 @@ static void check_firmware(const struct topology *t, struct topo_issues *is)
 
 static void check_cmdline(const struct topology *t, struct topo_issues *is)
 {
+	int after_exactmap = -1;          /* memmap entries since the last exactmap */
+	struct topo_pos exactmap_pos = top;
 	for (int i = 0; i < t->n_cmdline; i++) {
 		const struct topo_cmdline *c = &t->cmdline[i];
 		if (c->kind != CMD_MEMMAP)
 			continue;
 		for (int k = 0; k < c->n_memmap; k++) {
 			const struct memmap_entry *e = &c->memmap[k];
-			if (e->kind == MEMMAP_EXACTMAP)
-				add(is, false, c->pos, "memmap=exactmap replaces the firmware map: without usable RAM entries the kernel hangs before panic= is parsed");
+			if (e->kind == MEMMAP_EXACTMAP) {
+				after_exactmap = 0;
+				exactmap_pos = c->pos;
+			} else if (after_exactmap >= 0 && e->kind != MEMMAP_LIMIT) {
+				after_exactmap++;
+			}
 			if ((e->kind == MEMMAP_PRAM || e->kind == MEMMAP_RESERVED) && (e->start % BLOCK_SIZE || e->size % BLOCK_SIZE))
 				add(is, false, c->pos, "%s carves a range that is not 128M-aligned: a memory block is shared with RAM (seed 003)", c->text);
 		}
 	}
+	if (after_exactmap >= 0 && after_exactmap < 2)
+		add(is, false, exactmap_pos, "memmap=exactmap with %d entr%s: the kernel refuses a map of fewer than 2 entries "
+		    "(\"Kernel panic - not syncing: Invalid user supplied memory map\") before panic= is parsed, and spins",
+		    after_exactmap, after_exactmap == 1 ? "y" : "ies");
+	else if (after_exactmap >= 0)
+		add(is, false, exactmap_pos, "memmap=exactmap replaces the firmware map: the kernel sees only the entries given");
 }
 
 void topo_validate(const struct topology *t, struct topo_issues *out)
