@@ -4,6 +4,8 @@
 #include "results/compare.h"
 #include "results/store.h"
 #include "common/buf.h"
+#include "common/proc.h"
+#include "common/strv.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,9 +43,12 @@ static const char help[] =
 "OPTIONS\n"
 "    --dir RESULTS       the results directory (holding topofarm.db)\n"
 "    --kernels S,F       the stock and the fixed kernel, catalogue names\n"
-"    --rerun K           want K attempts per layout and kernel. compare uses\n"
-"                        the attempts that exist; where fewer than K do, it\n"
-"                        says so and prints the `topofarm run ... --rerun K`\n"
+"    --rerun K           want K attempts per layout and kernel: the attempts\n"
+"                        the store lacks are booted first (`topofarm run\n"
+"                        TOPO... --kernels STOCK,FIXED --rerun K --out RESULTS`),\n"
+"                        then the verdicts are measured over them. If the\n"
+"                        reruns cannot run, compare uses the attempts that\n"
+"                        exist, says which layouts are short and prints the\n"
 "                        command that completes them\n"
 "    --campaign NAME     only runs of this campaign\n"
 "    --json              one JSON object: layouts (verdict, same_title, and\n"
@@ -126,6 +131,35 @@ static bool kernel_has_runs(const struct store_runs *runs, const char *kernel)
 	return false;
 }
 
+/* --rerun K: boot the attempts the store lacks with `topofarm run ...
+ * --rerun K` (this same binary, an argv, never a shell), so the verdicts
+ * are measured over K attempts. Returns 0 if it ran something. */
+static int boot_missing_attempts(const struct store_runs *runs, const struct store_signature *sigs, int n_sigs,
+				 const char *current, const char *stock, const char *fixed, const struct options *o)
+{
+	struct comparison c;
+	struct strv cmd;
+	compare_runs(runs, sigs, n_sigs, current, stock, fixed, o->rerun, &c);
+	bool any = compare_rerun_argv(&c, o->dir, &cmd);
+	comparison_free(&c);
+	if (!any)
+		return -1;
+	free(cmd.v[0]);
+	cmd.v[0] = xstrdup("/proc/self/exe");
+	char *line = argv_to_display(strv_argv(&cmd));
+	fprintf(stderr, "topofarm compare: booting the missing attempts: %s\n", line);
+	free(line);
+	struct proc_result r;
+	struct proc_opts po = { 0 };
+	proc_run(strv_argv(&cmd), &po, &r);
+	strv_free(&cmd);
+	if (r.not_found || r.exit_code == EXIT_ENV || r.exit_code == EXIT_USAGE) {
+		fprintf(stderr, "topofarm compare: the reruns failed (exit %d); comparing what the store has\n", r.exit_code);
+		return -1;
+	}
+	return 0;
+}
+
 static int run_compare(int argc, char **argv)
 {
 	struct options o;
@@ -159,6 +193,19 @@ static int run_compare(int argc, char **argv)
 			fprintf(stderr, "topofarm compare: %s: no runs of kernel '%s'%s%s\n", store_path(s), name,
 				o.campaign ? " in campaign " : "", o.campaign ? o.campaign : "");
 			rc = EXIT_USAGE;
+		}
+	}
+	if (rc == EXIT_OK && o.rerun > 1 && boot_missing_attempts(&runs, sigs, n_sigs, current, stock, fixed, &o) == 0) {
+		/* Read the store again: it now has the new attempts. */
+		store_runs_free(&runs);
+		store_signatures_free(sigs, n_sigs);
+		memset(&runs, 0, sizeof runs);
+		sigs = NULL;
+		n_sigs = 0;
+		if (store_load_runs(s, o.campaign, &runs, &err) < 0 || store_load_signatures(s, &sigs, &n_sigs, &err) < 0) {
+			fprintf(stderr, "topofarm compare: %s\n", err);
+			rc = EXIT_ENV;
+			goto out;
 		}
 	}
 	if (rc == EXIT_OK) {
