@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -38,9 +39,15 @@ bool program_exists(const char *program)
 	return found;
 }
 
-static void child(char *const argv[], const struct proc_opts *o, int outfd, int errpipe)
+static void child(char *const argv[], const struct proc_opts *o, int outfd, int errpipe, pid_t parent)
 {
 	setpgid(0, 0);
+	/* The child lives in its own process group, so a Ctrl-C of topofarm
+	 * does not reach it: have the kernel send SIGTERM when topofarm dies
+	 * (make, QEMU and friends clean up their own children on SIGTERM). */
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	if (getppid() != parent)
+		_exit(127);
 	if (o->cwd && chdir(o->cwd) != 0)
 		goto fail;
 	int in = open(o->stdin_path ? o->stdin_path : "/dev/null", O_RDONLY);
@@ -83,11 +90,12 @@ int proc_run(char *const argv[], const struct proc_opts *opts, struct proc_resul
 	}
 
 	double t0 = now();
+	pid_t parent = getpid();
 	pid_t pid = fork();
 	if (pid < 0)
 		return -1;
 	if (pid == 0)
-		child(argv, o, outfd, errpipe[1]);
+		child(argv, o, outfd, errpipe[1], parent);
 	setpgid(pid, pid);
 	close(errpipe[1]);
 	if (outpipe[1] >= 0)

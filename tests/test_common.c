@@ -5,6 +5,10 @@
 #include "common/sha256.h"
 #include "common/proc.h"
 #include <stdlib.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 TEST(size_parse_suffixes_and_hex)
 {
@@ -86,4 +90,51 @@ TEST(proc_run_captures_and_times_out)
 	char *missing[] = { "/nonexistent/topofarm-no-such-program", NULL };
 	CHECK(proc_run(missing, NULL, &r) != 0);
 	CHECK(r.not_found);
+}
+
+TEST(proc_children_die_with_their_parent)
+{
+	/* A middle process runs `sleep 30` through proc_run, then is killed -9:
+	 * the sleep (in its own process group) must not outlive it. */
+	int fds[2];
+	REQUIRE(pipe(fds) == 0);
+	pid_t mid = fork();
+	if (mid == 0) {
+		close(fds[0]);
+		char *argv[] = { "sh", "-c", "echo $$ >&3; exec sleep 30", NULL };
+		char fd3[] = "3";
+		(void)fd3;
+		dup2(fds[1], 3);
+		struct proc_result r;
+		proc_run(argv, NULL, &r);
+		_exit(0);
+	}
+	close(fds[1]);
+	char buf[32] = { 0 };
+	ssize_t n = read(fds[0], buf, sizeof buf - 1);
+	close(fds[0]);
+	REQUIRE(n > 0);
+	pid_t sleeper = (pid_t)atoi(buf);
+	REQUIRE(sleeper > 0);
+	kill(mid, SIGKILL);
+	waitpid(mid, NULL, 0);
+	bool gone = false;
+	for (int i = 0; i < 100 && !gone; i++) {
+		char path[64], state = 0;
+		snprintf(path, sizeof path, "/proc/%d/stat", (int)sleeper);
+		FILE *f = fopen(path, "r");
+		if (!f)
+			gone = true;
+		else {
+			/* A zombie left for init to reap counts as gone. */
+			if (fscanf(f, "%*d %*s %c", &state) == 1 && state == 'Z')
+				gone = true;
+			fclose(f);
+		}
+		if (!gone)
+			usleep(50000);
+	}
+	CHECK(gone);
+	if (!gone)
+		kill(sleeper, SIGKILL);
 }
