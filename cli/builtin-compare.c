@@ -3,6 +3,7 @@
 #include "cli/verb.h"
 #include "results/compare.h"
 #include "results/store.h"
+#include "runner/kernels.h"
 #include "common/buf.h"
 #include "common/proc.h"
 #include "common/strv.h"
@@ -139,6 +140,17 @@ static int boot_missing_attempts(const struct store_runs *runs, const struct sto
 {
 	struct comparison c;
 	struct strv cmd;
+	/* Only kernels the catalogue can boot; otherwise just say what is short. */
+	struct kernel_catalogue *cat;
+	char *cat_err = NULL;
+	if (kernel_catalogue_load(NULL, &cat, &cat_err) != 0) {
+		free(cat_err);
+		return -1;
+	}
+	bool bootable = kernel_find(cat, stock) && kernel_find(cat, fixed);
+	kernel_catalogue_free(cat);
+	if (!bootable)
+		return -1;
 	compare_runs(runs, sigs, n_sigs, current, stock, fixed, o->rerun, &c);
 	bool any = compare_rerun_argv(&c, o->dir, &cmd);
 	comparison_free(&c);
@@ -150,7 +162,7 @@ static int boot_missing_attempts(const struct store_runs *runs, const struct sto
 	fprintf(stderr, "topofarm compare: booting the missing attempts: %s\n", line);
 	free(line);
 	struct proc_result r;
-	struct proc_opts po = { 0 };
+	struct proc_opts po = { .stdout_to_stderr = true };   /* stdout stays compare's own */
 	proc_run(strv_argv(&cmd), &po, &r);
 	strv_free(&cmd);
 	if (r.not_found || r.exit_code == EXIT_ENV || r.exit_code == EXIT_USAGE) {

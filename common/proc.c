@@ -57,6 +57,8 @@ static void child(char *const argv[], const struct proc_opts *o, int outfd, int 
 	if (outfd >= 0) {
 		dup2(outfd, 1);
 		dup2(outfd, 2);
+	} else if (o->stdout_to_stderr) {
+		dup2(2, 1);
 	}
 	for (char *const *e = o->env; e && *e; e++)
 		putenv(*e);

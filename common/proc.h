@@ -16,6 +16,7 @@ struct proc_opts {
 	const char *stdin_path;   /* NULL: /dev/null */
 	char *const *env;         /* extra NAME=VALUE entries added to the environment */
 	size_t max_capture;       /* 0: 64 MiB */
+	bool stdout_to_stderr;    /* when not capturing: the child's stdout goes to our stderr */
 };
 
 struct proc_result {
