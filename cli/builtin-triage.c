@@ -117,29 +117,8 @@ static void print_json(const char *path, const struct triage_result *r)
 	json_int(&j, r->n_reports_dropped);
 	json_key(&j, "reports");
 	json_array_begin(&j);
-	for (int i = 0; i < r->n_reports; i++) {
-		const struct triage_report *p = &r->reports[i];
-		char *psig = triage_signature(p->title);
-		json_object_begin(&j);
-		json_str_or_null(&j, "title", p->title);
-		json_str_or_null(&j, "frame", p->frame);
-		json_str_or_null(&j, "family", p->family);
-		json_str_or_null(&j, "first_line", p->first_line);
-		json_str_or_null(&j, "phase", p->phase);
-		json_str_or_null(&j, "taint", p->taint);
-		json_key(&j, "corrupted");
-		json_bool(&j, p->corrupted);
-		json_key(&j, "benign");
-		json_bool(&j, p->benign);
-		json_str_or_null(&j, "known_bug", p->known_bug);
-		json_str_or_null(&j, "fix", p->fix);
-		json_key(&j, "offset");
-		json_u64(&j, p->offset);
-		json_str_or_null(&j, "signature", psig);
-		json_str_or_null(&j, "text", p->text);
-		json_object_end(&j);
-		free(psig);
-	}
+	for (int i = 0; i < r->n_reports; i++)
+		triage_report_json(&j, &r->reports[i], true);
 	json_array_end(&j);
 	json_object_end(&j);
 	buf_putc(&b, '\n');

@@ -21,24 +21,6 @@ static void put_signature_of(struct json *j, const char *key, const char *title)
 	free(sig);
 }
 
-static void put_report(struct json *j, const struct triage_report *p)
-{
-	json_object_begin(j);
-	json_field_string(j, "title", p->title);
-	put_signature_of(j, "signature", p->title);
-	json_field_string(j, "frame", p->frame);
-	json_field_string(j, "family", p->family);
-	json_field_string(j, "first_line", p->first_line);
-	json_field_string(j, "phase", p->phase);
-	json_field_string(j, "taint", p->taint);
-	json_field_bool(j, "corrupted", p->corrupted);
-	json_field_bool(j, "benign", p->benign);
-	json_field_string(j, "known_bug", p->known_bug);
-	json_field_string(j, "fix", p->fix);
-	json_field_int(j, "offset", (long long)p->offset);
-	json_field_string(j, "text", p->text);
-	json_object_end(j);
-}
 
 static void put_run(struct json *j, const struct report_data *d, int i)
 {
@@ -76,7 +58,7 @@ static void put_run(struct json *j, const struct report_data *d, int i)
 	json_key(j, "reports");
 	json_array_begin(j);
 	for (int k = 0; k < t->n_reports; k++)
-		put_report(j, &t->reports[k]);
+		triage_report_json(j, &t->reports[k], true);
 	json_array_end(j);
 	json_object_end(j);
 }

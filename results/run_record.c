@@ -38,23 +38,6 @@ void run_record_free(struct run_record *r)
 
 
 
-static void put_report(struct json *j, const struct triage_report *p)
-{
-	json_object_begin(j);
-	json_field_string(j, "title", p->title);
-	json_field_string(j, "frame", p->frame);
-	json_field_string(j, "family", p->family);
-	json_field_string(j, "first_line", p->first_line);
-	json_field_string(j, "phase", p->phase);
-	json_field_string(j, "taint", p->taint);
-	json_field_bool(j, "corrupted", p->corrupted);
-	json_field_bool(j, "benign", p->benign);
-	json_field_string(j, "known_bug", p->known_bug);
-	json_field_string(j, "fix", p->fix);
-	json_field_int(j, "offset", (long long)p->offset);
-	json_field_string(j, "text", p->text);
-	json_object_end(j);
-}
 
 static void put_triage(struct json *j, const struct triage_result *t)
 {
@@ -70,7 +53,7 @@ static void put_triage(struct json *j, const struct triage_result *t)
 	json_key(j, "reports");
 	json_array_begin(j);
 	for (int i = 0; i < t->n_reports; i++)
-		put_report(j, &t->reports[i]);
+		triage_report_json(j, &t->reports[i], false);
 	json_array_end(j);
 	json_object_end(j);
 }

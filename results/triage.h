@@ -81,6 +81,10 @@ void known_list_free(struct known_list *k);
 const struct known_list *known_list_builtin(void);
 int known_list_count(const struct known_list *k);
 
+struct json;
+/* One report as a JSON object (signature included when asked). */
+void triage_report_json(struct json *j, const struct triage_report *p, bool with_signature);
+
 const char *run_end_name(enum run_end e);
 /* Returns -1 for an unknown name. */
 int run_end_from_name(const char *s);

@@ -1,0 +1,28 @@
+/* results/triage_json.c: one triage report as a JSON object, the same in
+ * `topofarm triage --json`, record.json and `topofarm report --json`. */
+#include "results/triage.h"
+#include "common/json.h"
+#include <stdlib.h>
+
+void triage_report_json(struct json *j, const struct triage_report *p, bool with_signature)
+{
+	json_object_begin(j);
+	json_field_string(j, "title", p->title);
+	if (with_signature) {
+		char *sig = p->title ? triage_signature(p->title) : NULL;
+		json_field_string(j, "signature", sig);
+		free(sig);
+	}
+	json_field_string(j, "frame", p->frame);
+	json_field_string(j, "family", p->family);
+	json_field_string(j, "first_line", p->first_line);
+	json_field_string(j, "phase", p->phase);
+	json_field_string(j, "taint", p->taint);
+	json_field_bool(j, "corrupted", p->corrupted);
+	json_field_bool(j, "benign", p->benign);
+	json_field_string(j, "known_bug", p->known_bug);
+	json_field_string(j, "fix", p->fix);
+	json_field_int(j, "offset", (long long)p->offset);
+	json_field_string(j, "text", p->text);
+	json_object_end(j);
+}
