@@ -66,7 +66,7 @@ OUT ?= results/out
 run: deps all
 	$(B)/topofarm kernels fetch --default
 	$(B)/topofarm run topologies/seeds --kernels default --out $(OUT)
-	$(B)/topofarm report --dir $(OUT)
+	$(B)/topofarm report --dir $(OUT) --text --html $(OUT)/report.html --junit $(OUT)/junit.xml
 
 deps:
 	tools/install-deps
