@@ -253,9 +253,13 @@ static void put_run(struct buf *b, const struct report_data *d, int i)
 	char *end = xasprintf("%s%s%s", run_end_name(r->end), r->end_detail ? ": " : "", r->end_detail ? r->end_detail : "");
 	dl_item(b, "ended", end);
 	free(end);
-	if (r->t_end >= 0)
-		buf_printf(b, "<dt>time</dt><dd>%.1f s (first output %.1f s, guest ready %.1f s)</dd>\n",
-			   r->t_end, r->t_first_output, r->t_ready);
+	if (r->t_end >= 0) {
+		/* Negative timings mean the moment never came. */
+		char first[32], ready[32];
+		snprintf(first, sizeof first, r->t_first_output >= 0 ? "%.1f s" : "never", r->t_first_output);
+		snprintf(ready, sizeof ready, r->t_ready >= 0 ? "%.1f s" : "never", r->t_ready);
+		buf_printf(b, "<dt>time</dt><dd>%.1f s (first output %s, guest ready %s)</dd>\n", r->t_end, first, ready);
+	}
 	buf_printf(b, "<dt>steps</dt><dd>%d/%d</dd>\n", r->steps_done, r->steps_total);
 	dl_item(b, "run directory", r->dir);
 	put_reports_list(b, r);
