@@ -82,6 +82,17 @@ static int query_id(struct store *s, sqlite3_stmt *st, long long *id, bool *foun
 	return 0;
 }
 
+/* The id of the row whose key column (in sql's ?1) is key. */
+static int id_by_key(struct store *s, const char *sql, const char *key, long long *id, char **err)
+{
+	sqlite3_stmt *st;
+	bool found;
+	if (store_prepare(s, sql, &st, err) < 0)
+		return -1;
+	store_bind_text(st, 1, key);
+	return query_id(s, st, id, &found, err);
+}
+
 static void now_iso(char out[32])
 {
 	time_t t = time(NULL);
@@ -288,11 +299,7 @@ static int upsert_campaign(struct store *s, const char *name, long long *id, cha
 	store_bind_text(st, 2, now);
 	if (step_done(s, st, "adding the campaign", err) < 0)
 		return -1;
-	bool found;
-	if (store_prepare(s, "SELECT id FROM campaigns WHERE name = ?1", &st, err) < 0)
-		return -1;
-	store_bind_text(st, 1, name);
-	return query_id(s, st, id, &found, err);
+	return id_by_key(s, "SELECT id FROM campaigns WHERE name = ?1", name, id, err);
 }
 
 static int upsert_kernel(struct store *s, const struct run_record *r, long long *id, char **err)
@@ -308,11 +315,7 @@ static int upsert_kernel(struct store *s, const struct run_record *r, long long 
 	store_bind_text(st, 3, r->kernel_source);
 	if (step_done(s, st, "adding the kernel", err) < 0)
 		return -1;
-	bool found;
-	if (store_prepare(s, "SELECT id FROM kernels WHERE name = ?1", &st, err) < 0)
-		return -1;
-	store_bind_text(st, 1, r->kernel_name);
-	return query_id(s, st, id, &found, err);
+	return id_by_key(s, "SELECT id FROM kernels WHERE name = ?1", r->kernel_name, id, err);
 }
 
 static int upsert_layout(struct store *s, const struct run_record *r, long long *id, char **err)
@@ -326,11 +329,7 @@ static int upsert_layout(struct store *s, const struct run_record *r, long long 
 	store_bind_text(st, 3, r->topology_text);
 	if (step_done(s, st, "adding the layout", err) < 0)
 		return -1;
-	bool found;
-	if (store_prepare(s, "SELECT id FROM layouts WHERE hash = ?1", &st, err) < 0)
-		return -1;
-	store_bind_text(st, 1, r->layout_hash);
-	return query_id(s, st, id, &found, err);
+	return id_by_key(s, "SELECT id FROM layouts WHERE hash = ?1", r->layout_hash, id, err);
 }
 
 /* A run stored again under the same (layout, kernel, attempt) replaces the

@@ -175,13 +175,6 @@ TEST(compare_crash_classes)
 	CHECK(!run_crashed(&r));
 }
 
-static int run_cli(char **argv, struct proc_result *res)
-{
-	struct proc_opts o = { .capture = true, .timeout = 60 };
-	proc_run(argv, &o, res);
-	return res->exit_code;
-}
-
 TEST(compare_verb_text_and_json)
 {
 	char *dir = xasprintf("%s/res", test_tmpdir());
@@ -196,7 +189,7 @@ TEST(compare_verb_text_and_json)
 	struct proc_result res;
 	char *argv[] = { (char *)topofarm_bin(), "compare", "--dir", dir, "--kernels", "stock,fixed",
 			 "--rerun", "2", NULL };
-	CHECK_INT(run_cli(argv, &res), 0);   /* fixed + incomplete: no findings */
+	CHECK_INT(run_captured(argv, 60, &res), 0);   /* fixed + incomplete: no findings */
 	CHECK_CONTAINS(res.out, "tiny-node");
 	CHECK_CONTAINS(res.out, "fixed");
 	CHECK_CONTAINS(res.out, "crashed 1/1");
@@ -209,7 +202,7 @@ TEST(compare_verb_text_and_json)
 
 	char *jargv[] = { (char *)topofarm_bin(), "compare", "--dir", dir, "--kernels", "stock,fixed",
 			  "--rerun", "2", "--json", NULL };
-	CHECK_INT(run_cli(jargv, &res), 0);
+	CHECK_INT(run_captured(jargv, 60, &res), 0);
 	struct json_value *root = NULL;
 	if (json_parse(res.out ? res.out : "", res.out_len, "compare --json", &root, &err) < 0) {
 		test_fail(__FILE__, __LINE__, "%s", err);
@@ -230,17 +223,17 @@ TEST(compare_verb_text_and_json)
 
 	/* Errors: unknown kernel (2), missing store (2), bad --kernels (2). */
 	char *bad1[] = { (char *)topofarm_bin(), "compare", "--dir", dir, "--kernels", "stock,nosuch", NULL };
-	CHECK_INT(run_cli(bad1, &res), 2);
+	CHECK_INT(run_captured(bad1, 60, &res), 2);
 	CHECK_CONTAINS(res.out, "no runs of kernel 'nosuch'");
 	proc_result_free(&res);
 	char *missing = xasprintf("%s/nothing-here", test_tmpdir());
 	char *bad2[] = { (char *)topofarm_bin(), "compare", "--dir", missing, "--kernels", "a,b", NULL };
-	CHECK_INT(run_cli(bad2, &res), 2);
+	CHECK_INT(run_captured(bad2, 60, &res), 2);
 	CHECK_CONTAINS(res.out, "no result store");
 	CHECK(!path_exists(missing));   /* a reader never creates a store */
 	proc_result_free(&res);
 	char *bad3[] = { (char *)topofarm_bin(), "compare", "--dir", dir, "--kernels", "stock", NULL };
-	CHECK_INT(run_cli(bad3, &res), 2);
+	CHECK_INT(run_captured(bad3, 60, &res), 2);
 	CHECK_CONTAINS(res.out, "STOCK,FIXED");
 	proc_result_free(&res);
 	free(missing);
@@ -261,7 +254,7 @@ TEST(compare_verb_findings_exit_1)
 	}
 	struct proc_result res;
 	char *argv[] = { (char *)topofarm_bin(), "compare", "--dir", dir, "--kernels", "stock,fixed", NULL };
-	CHECK_INT(run_cli(argv, &res), 1);
+	CHECK_INT(run_captured(argv, 60, &res), 1);
 	CHECK_CONTAINS(res.out, "regressed");
 	CHECK_CONTAINS(res.out, "WARNING in add_memory_resource");
 	proc_result_free(&res);

@@ -15,16 +15,13 @@ SLOW_TEST(compare_rerun_boots_missing_attempts_and_finds_the_fix)
 	char *out = path_join(test_tmpdir(), "results");
 	char *run[] = { (char *)topofarm_bin(), "run", "topologies/seeds/000-tiny-node.topo", "--kernels",
 			"farm-6.1-prefix,farm-6.1", "--out", out, NULL };
-	struct proc_opts o = { .capture = true, .timeout = 600 };
 	struct proc_result r;
-	proc_run(run, &o, &r);
-	CHECK_INT(r.exit_code, 0);   /* both outcomes are what the topology expects */
+	CHECK_INT(run_captured(run, 600, &r), 0);   /* both outcomes are what the topology expects */
 	proc_result_free(&r);
 
 	char *cmp[] = { (char *)topofarm_bin(), "compare", "--dir", out, "--kernels", "farm-6.1-prefix,farm-6.1",
 			"--rerun", "2", "--json", NULL };
-	proc_run(cmp, &o, &r);
-	CHECK_INT(r.exit_code, 0);
+	CHECK_INT(run_captured(cmp, 600, &r), 0);
 	REQUIRE(r.out);
 	struct json_value *v;
 	char *err = NULL;

@@ -77,24 +77,20 @@ TEST(show_json_golden_outputs)
 TEST(show_cli_matches_library_and_reports_errors)
 {
 	char *argv[] = { (char *)topofarm_bin(), "show", "topologies/examples/q35-split.topo", NULL };
-	struct proc_opts o = { .capture = true, .timeout = 30 };
 	struct proc_result r;
-	proc_run(argv, &o, &r);
-	CHECK_INT(r.exit_code, 0);
+	CHECK_INT(run_captured(argv, 30, &r), 0);
 	char *want = read_file("tests/show/q35-split.txt", NULL);
 	CHECK_STR(r.out, want);
 	free(want);
 	proc_result_free(&r);
 
 	char *bad[] = { (char *)topofarm_bin(), "show", "tests/topo/invalid/node-sum-mismatch.topo", NULL };
-	proc_run(bad, &o, &r);
-	CHECK_INT(r.exit_code, 1);
+	CHECK_INT(run_captured(bad, 30, &r), 1);
 	CHECK_CONTAINS(r.out, "should equal RAM size");
 	proc_result_free(&r);
 
 	char *unparsable[] = { (char *)topofarm_bin(), "check", "tests/topo/malformed/node-bad-cpus.topo", NULL };
-	proc_run(unparsable, &o, &r);
-	CHECK_INT(r.exit_code, 1);
+	CHECK_INT(run_captured(unparsable, 30, &r), 1);
 	CHECK_CONTAINS(r.out, "tests/topo/malformed/node-bad-cpus.topo:2:15: expected a CPU range like 0-3");
 	proc_result_free(&r);
 }

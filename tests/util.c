@@ -2,6 +2,7 @@
 #include "tests/util.h"
 #include "common/buf.h"
 #include "common/fsutil.h"
+#include "common/proc.h"
 #include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,4 +87,11 @@ const char *topofarm_bin(void)
 {
 	const char *b = getenv("TOPOFARM_BIN");
 	return b && *b ? b : "build/topofarm";
+}
+
+int run_captured(char **argv, double timeout, struct proc_result *res)
+{
+	struct proc_opts o = { .capture = true, .timeout = timeout };
+	proc_run(argv, &o, res);
+	return res->exit_code;
 }

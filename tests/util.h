@@ -17,6 +17,10 @@ void file_list_free(struct file_list *l);
  * newlines stripped (read_expected) or kept (read_expected_raw). NULL if missing. */
 char *read_expected(const char *case_path, const char *ext);
 char *read_expected_raw(const char *case_path, const char *ext);
+struct proc_result;
+/* Runs argv with stdout+stderr captured and a timeout; returns the exit code. */
+int run_captured(char **argv, double timeout, struct proc_result *res);
+
 /* The topofarm binary under test ($TOPOFARM_BIN, else build/topofarm). */
 const char *topofarm_bin(void);
 

@@ -887,6 +887,24 @@ static int apply_blocks(const struct ids *set, const char *state, int descending
 	return first;
 }
 
+/* The common end of online/offline: refuse outside the guest, announce the
+ * blocks, write state to each (highest first when descending), free set. */
+static int change_blocks(struct ids *set, const char *what, const char *state, int descending)
+{
+	int rc = refuse_outside_guest(what);
+	if (!rc) {
+		char list[256];
+		ids_format(set, list, sizeof list);
+		if (strcmp(state, "offline"))
+			say("online blocks=%s as=%s", list, state);
+		else
+			say("offline blocks=%s", list);
+		rc = apply_blocks(set, state, descending);
+	}
+	ids_free(set);
+	return rc;
+}
+
 /* online all|new|BLOCKLIST [zone=movable|kernel] */
 static int do_online(int argc, char **argv)
 {
@@ -915,17 +933,7 @@ static int do_online(int argc, char **argv)
 		return EINVAL;
 	}
 	/* Arguments are checked first so plan mistakes show on any machine. */
-	int rc = refuse_outside_guest("online memory");
-	if (rc) {
-		ids_free(&set);
-		return rc;
-	}
-	char list[256];
-	ids_format(&set, list, sizeof list);
-	say("online blocks=%s as=%s", list, state);
-	rc = apply_blocks(&set, state, 0);
-	ids_free(&set);
-	return rc;
+	return change_blocks(&set, "online memory", state, 0);
 }
 
 /* offline all|BLOCKLIST|node=N: highest blocks first, where kernel data is
@@ -955,17 +963,7 @@ static int do_offline(int argc, char **argv)
 		ids_free(&set);
 		return EINVAL;
 	}
-	int rc = refuse_outside_guest("offline memory");
-	if (rc) {
-		ids_free(&set);
-		return rc;
-	}
-	char list[256];
-	ids_format(&set, list, sizeof list);
-	say("offline blocks=%s", list);
-	rc = apply_blocks(&set, "offline", 1);
-	ids_free(&set);
-	return rc;
+	return change_blocks(&set, "offline memory", "offline", 1);
 }
 
 static int do_cpu(unsigned long cpu, int up)
