@@ -13,6 +13,7 @@
 #include "topologies/topo.h"
 #include "results/console_layout.h"
 #include "acpi-gen/layout.h"
+#include "common/proc.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -134,4 +135,49 @@ TEST(console_layout_prefixes)
 	CHECK_INT(c.iomem.n, 1);
 	CHECK_U64(c.iomem.v[0].end, 0x3040000000ULL);
 	console_layout_free(&c);
+}
+
+/* `topofarm triage -` and `topofarm import -` read standard input: the same
+ * verdict and topology as from the file. */
+TEST(stdin_triage_and_import)
+{
+	char *log = path_join(test_repo_dir(), "tests/import/seed-000-with-qemu.txt");
+	char *oops = path_join(test_repo_dir(), "tests/import/no-layout-oops.txt");
+	struct proc_result from_file, from_stdin;
+	char *argv_file[] = { (char *)topofarm_bin(), "triage", oops, NULL };
+	char *argv_stdin[] = { (char *)topofarm_bin(), "triage", "-", NULL };
+	CHECK_INT(run_captured(argv_file, 60, &from_file), 1);
+	struct proc_opts t = { .capture = true, .timeout = 60, .stdin_path = oops };
+	proc_run(argv_stdin, &t, &from_stdin);
+	CHECK_INT(from_stdin.exit_code, 1);
+	CHECK_CONTAINS(from_stdin.out, "<stdin>: panic");
+	CHECK_CONTAINS(from_stdin.out, "title:     kernel BUG in is_mem_section_removable");
+	/* everything after the file name is the same */
+	CHECK_STR(strchr(from_stdin.out, ':'), strchr(from_file.out, ':'));
+	proc_result_free(&from_file);
+	proc_result_free(&from_stdin);
+
+	char *argv_imp[] = { (char *)topofarm_bin(), "import", "-", "--name", "seed-000-with-qemu", NULL };
+	struct proc_opts o = { .capture = true, .timeout = 60, .stdin_path = log };
+	proc_run(argv_imp, &o, &from_stdin);
+	CHECK_INT(from_stdin.exit_code, 0);
+	char *want = read_expected_raw(log, ".topo");
+	REQUIRE(want);
+	/* the expected file names the report; from stdin it is "<stdin>" */
+	struct buf b = BUF_INIT;
+	for (const char *p = want; *p;) {
+		const char *q = strstr(p, "seed-000-with-qemu.txt");
+		if (!q) {
+			buf_puts(&b, p);
+			break;
+		}
+		buf_add(&b, p, (size_t)(q - p));
+		buf_puts(&b, "<stdin>");
+		p = q + strlen("seed-000-with-qemu.txt");
+	}
+	CHECK_STR(from_stdin.out, b.s);
+	buf_free(&b);
+	free(want);
+	proc_result_free(&from_stdin);
+	free(log), free(oops);
 }
