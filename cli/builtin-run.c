@@ -417,13 +417,19 @@ static int check_tools(const struct topo_set *set)
 
 static int check_names(const struct topo_set *set)
 {
-	for (int i = 0; i < set->n; i++)
+	for (int i = 0; i < set->n; i++) {
+		if (!topo_name_valid(set->v[i].name)) {   /* it becomes OUT/runs/NAME: never a path escape */
+			fprintf(stderr, "topofarm run: %s: the name '%s' cannot name a run directory ([a-z0-9._-]+, not . or ..)\n",
+				set->paths[i], set->v[i].name);
+			return EXIT_USAGE;
+		}
 		for (int j = 0; j < i; j++)
 			if (!strcmp(set->v[i].name, set->v[j].name)) {
 				fprintf(stderr, "topofarm run: %s and %s are both named '%s': run directories are named after layouts\n",
 					set->paths[j], set->paths[i], set->v[i].name);
 				return EXIT_USAGE;
 			}
+	}
 	return 0;
 }
 
