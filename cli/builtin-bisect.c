@@ -23,7 +23,7 @@ static const char help[] =
 "\n"
 "SYNOPSIS\n"
 "    topofarm bisect --kernels K1,K2,...,Kn TOPO [--out DIR] [--runs N]\n"
-"                    [--max-runs M] [--catalogue FILE] [--timeout S]\n"
+"                    [--max-runs M] [--catalogue FILE] [--timeout S] [--silence S]\n"
 "\n"
 "DESCRIPTION\n"
 "    Boots TOPO on K1 to learn its behaviour (pass, or a crash title), then\n"
@@ -56,6 +56,7 @@ static const char help[] =
 "    --max-runs M      attempts before a flaky step is judged (default 8)\n"
 "    --catalogue FILE  kernel catalogue (as for run)\n"
 "    --timeout S       whole-run limit per boot (as for run)\n"
+"    --silence S       hang after S seconds without output (as for run)\n"
 "\n"
 "EXAMPLES\n"
 "    topofarm bisect --kernels farm-6.1-prefix,farm-6.1,debian-6.1 topologies/seeds/000-tiny-node.topo\n"
@@ -67,7 +68,7 @@ static const char help[] =
 "    topology; 3 environment failure (a kernel missing, only infra runs).\n";
 
 struct options {
-	const char *kernels, *out, *catalogue, *topo, *timeout;
+	const char *kernels, *out, *catalogue, *topo, *timeout, *silence;
 	int runs, max_runs;
 };
 
@@ -84,7 +85,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		const char **str = !strcmp(a, "--kernels") ? &o->kernels : !strcmp(a, "--out") ? &o->out
-			: !strcmp(a, "--catalogue") ? &o->catalogue : !strcmp(a, "--timeout") ? &o->timeout : NULL;
+			: !strcmp(a, "--catalogue") ? &o->catalogue : !strcmp(a, "--timeout") ? &o->timeout
+			: !strcmp(a, "--silence") ? &o->silence : NULL;
 		int *num = !strcmp(a, "--runs") ? &o->runs : !strcmp(a, "--max-runs") ? &o->max_runs : NULL;
 		if (str || num) {
 			if (!v)
@@ -161,6 +163,10 @@ static int boot(struct ctx *c, const char *kernel, int attempts)
 	if (c->o->timeout) {
 		strv_add(&v, "--timeout");
 		strv_add(&v, c->o->timeout);
+	}
+	if (c->o->silence) {
+		strv_add(&v, "--silence");
+		strv_add(&v, c->o->silence);
 	}
 	struct proc_result r;
 	struct proc_opts po = { .stdout_to_stderr = true };
