@@ -537,6 +537,10 @@ static char *compose(struct importer *im, const char *exactmap)
 			cpu_list(im, i, &b);
 			buf_putc(&b, '\n');
 		}
+		for (int i = 0; i < im->q.n_dist; i++)
+			if (im->q.dist[i].src != im->q.dist[i].dst || im->q.dist[i].val != 10)
+				buf_printf(&b, "distance %d %d %d oneway\n", im->q.dist[i].src, im->q.dist[i].dst,
+					   im->q.dist[i].val);
 	} else if (im->n_nodes) {
 		im->generated = true;
 		buf_puts(&b, "\nfirmware generated\n");
