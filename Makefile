@@ -61,12 +61,15 @@ test-fast: san probe
 	TOPOFARM_BIN=$(CURDIR)/build-san/topofarm TOPOFARM_SKIP_SLOW=1 build-san/tests/run
 
 # The main job on its embedded defaults: every seed topology on the default
-# kernel pair, results under results/ (override with OUT=DIR).
+# kernel pair, results under results/ (override with OUT=DIR). The reports
+# (text, report.html, junit.xml) are written whatever run found, even after
+# findings (1), infra failures (3) or an interrupt (130/143):
+# tools/run-and-report exits with run's status; make reports any failure as
+# its own status 2 after the line "make run: exit status N".
 OUT ?= results/out
 run: deps all
 	$(B)/topofarm kernels fetch --default
-	$(B)/topofarm run topologies/seeds --kernels default --out $(OUT)
-	$(B)/topofarm report --dir $(OUT) --text --html $(OUT)/report.html --junit $(OUT)/junit.xml
+	tools/run-and-report $(B)/topofarm $(OUT) topologies/seeds --kernels default
 
 deps:
 	tools/install-deps
