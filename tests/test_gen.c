@@ -16,7 +16,7 @@
 #include "common/fsutil.h"
 #include "common/proc.h"
 #include "common/strv.h"
-#include "results/run_record.h"
+#include "results/store.h"
 #include "runner/kernels.h"
 #include <dirent.h>
 #include <stdlib.h>
@@ -407,36 +407,36 @@ SLOW_TEST(gen_sample_of_every_strategy_boots_without_infra)
 	out = r.out ? xstrdup(r.out) : xstrdup("");
 	proc_result_free(&r);
 	strv_free(&v);
+	struct store *st;
+	struct store_runs runs = { 0 };
+	char *err = NULL;
+	if (store_open_existing(results, &st, &err) == 0) {
+		if (store_load_runs(st, NULL, &runs, &err))
+			test_fail(__FILE__, __LINE__, "cannot read the runs: %s", err);
+		store_close(st);
+	} else {
+		test_fail(__FILE__, __LINE__, "no results store in %s: %s\n%.3000s", results, err ? err : "", out);
+	}
+	free(err);
 	struct file_list layouts;
 	list_files(dir, ".topo", &layouts);
 	for (int i = 0; i < layouts.n; i++) {
 		struct topology t;
-		struct topo_error err;
-		REQUIRE(topo_parse_file(layouts.v[i], &t, &err) == 0);
-		char *runs = xasprintf("%s/runs/%s/farm-6.1", results, t.name);
-		DIR *d = opendir(runs);
+		struct topo_error terr;
+		REQUIRE(topo_parse_file(layouts.v[i], &t, &terr) == 0);
 		int records = 0;
-		for (struct dirent *e; d && (e = readdir(d));) {
-			if (e->d_name[0] == '.')
+		for (int k = 0; k < runs.n; k++) {
+			if (strcmp(runs.v[k].layout_name, t.name))
 				continue;
-			char *path = xasprintf("%s/%s/record.json", runs, e->d_name);
-			char *text = read_file(path, NULL), *rerr = NULL;
-			struct run_record rec;
-			if (text && run_record_from_json(text, &rec, &rerr) == 0) {
-				records++;
-				if (rec.triage.outcome == OUTCOME_INFRA)
-					test_fail(__FILE__, __LINE__, "%s attempt %s: infra outcome", t.name, e->d_name);
-				run_record_free(&rec);
-			}
-			free(path), free(text), free(rerr);
+			records++;
+			if (runs.v[k].triage.outcome == OUTCOME_INFRA)
+				test_fail(__FILE__, __LINE__, "%s attempt %d: infra outcome", t.name, runs.v[k].attempt);
 		}
-		if (d)
-			closedir(d);
 		if (!records)
-			test_fail(__FILE__, __LINE__, "%s: no run record under %s\n%.3000s", t.name, runs, out);
-		free(runs);
+			test_fail(__FILE__, __LINE__, "%s: no stored run\n%.3000s", t.name, out);
 		topo_free(&t);
 	}
+	store_runs_free(&runs);
 	file_list_free(&layouts);
 	free(out), free(dir), free(results);
 }
