@@ -29,6 +29,7 @@ void run_record_free(struct run_record *r)
 	free(r->started_at);
 	free(r->end_detail);
 	triage_result_free(&r->triage);
+	divergence_free(&r->divergence);
 	memset(r, 0, sizeof *r);
 }
 
@@ -54,6 +55,25 @@ static void put_triage(struct json *j, const struct triage_result *t)
 	json_array_begin(j);
 	for (int i = 0; i < t->n_reports; i++)
 		triage_report_json(j, &t->reports[i], false);
+	json_array_end(j);
+	json_object_end(j);
+}
+
+static void put_divergence(struct json *j, const struct divergence *d)
+{
+	json_key(j, "divergence");
+	json_object_begin(j);
+	json_field_string(j, "skipped", d->skipped);
+	json_field_int(j, "benign", d->n_benign);
+	json_key(j, "items");
+	json_array_begin(j);
+	for (int i = 0; i < d->n; i++) {
+		json_object_begin(j);
+		json_field_string(j, "group", d->v[i].group);
+		json_field_string(j, "model", d->v[i].predicted);
+		json_field_string(j, "kernel", d->v[i].seen);
+		json_object_end(j);
+	}
 	json_array_end(j);
 	json_object_end(j);
 }
@@ -85,6 +105,7 @@ char *run_record_to_json(const struct run_record *r)
 	json_field_string(&j, "argv_text", r->argv_text);
 	json_field_string(&j, "topology_text", r->topology_text);
 	put_triage(&j, &r->triage);
+	put_divergence(&j, &r->divergence);
 	json_object_end(&j);
 	buf_putc(&b, '\n');
 	return buf_steal(&b);
@@ -195,7 +216,7 @@ static void read_triage(struct reader *rd, const struct json_value *o, struct tr
 	char *outcome = need_str(rd, o, "triage", "outcome");
 	int oc = outcome ? outcome_from_name(outcome) : -1;
 	if (outcome && oc < 0)
-		bad_field(rd, "triage", "outcome", "pass, warning, oops, panic, hang, boot-fail or infra");
+		bad_field(rd, "triage", "outcome", "pass, divergence, warning, oops, panic, hang, boot-fail or infra");
 	t->outcome = oc < 0 ? OUTCOME_INFRA : (enum outcome)oc;
 	free(outcome);
 	t->title = get_str(rd, o, "triage", "title");
@@ -215,6 +236,46 @@ static void read_triage(struct reader *rd, const struct json_value *o, struct tr
 	t->n_reports = reps->n;
 	for (int i = 0; i < reps->n; i++)
 		read_report(rd, &reps->items[i], i, &t->reports[i]);
+}
+
+static void read_divergence(struct reader *rd, const struct json_value *o, struct divergence *d)
+{
+	if (!o)
+		return;
+	if (o->type != JSON_OBJECT) {
+		bad_field(rd, "", "divergence", "an object");
+		return;
+	}
+	d->skipped = get_str(rd, o, "divergence", "skipped");
+	d->n_benign = (int)get_int(rd, o, "divergence", "benign", 0, 0, 1 << 30);
+	const struct json_value *items = json_get(o, "items");
+	if (items && items->type != JSON_ARRAY) {
+		bad_field(rd, "divergence", "items", "an array");
+		return;
+	}
+	if (!items || !items->n)
+		return;
+	d->v = xcalloc((size_t)items->n, sizeof *d->v);
+	d->n = items->n;
+	for (int i = 0; i < items->n; i++) {
+		const struct json_value *it = &items->items[i];
+		if (it->type != JSON_OBJECT) {
+			bad_field(rd, "divergence", "items", "an array of objects");
+			d->v[i].group = xstrdup("?");
+			d->v[i].predicted = xstrdup("");
+			d->v[i].seen = xstrdup("");
+			continue;
+		}
+		d->v[i].group = need_str(rd, it, "divergence.items", "group");
+		d->v[i].predicted = get_str(rd, it, "divergence.items", "model");
+		d->v[i].seen = get_str(rd, it, "divergence.items", "kernel");
+		if (!d->v[i].group)
+			d->v[i].group = xstrdup("?");
+		if (!d->v[i].predicted)
+			d->v[i].predicted = xstrdup("");
+		if (!d->v[i].seen)
+			d->v[i].seen = xstrdup("");
+	}
 }
 
 int run_record_from_json(const char *text, struct run_record *r, char **err)
@@ -256,6 +317,7 @@ int run_record_from_json(const char *text, struct run_record *r, char **err)
 	r->argv_text = get_str(&rd, root, "", "argv_text");
 	r->topology_text = get_str(&rd, root, "", "topology_text");
 	read_triage(&rd, json_get(root, "triage"), &r->triage);
+	read_divergence(&rd, json_get(root, "divergence"), &r->divergence);
 	json_value_free(root);
 	if (rd.err) {
 		run_record_free(r);

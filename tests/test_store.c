@@ -123,7 +123,7 @@ TEST(record_json_errors)
 		{ "[]", "expected a JSON object at the top level" },
 		{ "{\"layout_name\":\"a\",\"kernel_name\":\"k\",\"triage\":{\"outcome\":\"pass\"}}", "layout_hash: expected a string (required)" },
 		{ "{\"layout_name\":\"a\",\"layout_hash\":\"h\",\"kernel_name\":\"k\",\"attempt\":0,\"triage\":{\"outcome\":\"pass\"}}", "attempt: expected an integer in 1..1000000" },
-		{ "{\"layout_name\":\"a\",\"layout_hash\":\"h\",\"kernel_name\":\"k\",\"triage\":{\"outcome\":\"meh\"}}", "triage.outcome: expected pass, warning" },
+		{ "{\"layout_name\":\"a\",\"layout_hash\":\"h\",\"kernel_name\":\"k\",\"triage\":{\"outcome\":\"meh\"}}", "triage.outcome: expected pass, divergence, warning" },
 		{ "{\"layout_name\":\"a\",\"layout_hash\":\"h\",\"kernel_name\":7,\"triage\":{\"outcome\":\"pass\"}}", "kernel_name: expected a string or null" },
 		{ "{\"layout_name\":\"a\",\"layout_hash\":\"h\",\"kernel_name\":\"k\",\"end\":\"boom\",\"triage\":{\"outcome\":\"pass\"}}", "end: expected unknown, guest-done" },
 		{ "{\"layout_name\":\"a\",\"layout_hash\":\"h\",\"kernel_name\":\"k\",\"triage\":{\"outcome\":\"oops\",\"reports\":[{}]}}", "triage.reports[0].title: expected a string (required)" },
