@@ -64,11 +64,10 @@ void model_kernel_lines(const struct model *m, struct model_lines *o)
 		add(o, ML_NUMA, "%s", m->numa_lines[i]);
 	if (m->numa == NUMA_FAKE)
 		return;
-	/* NODE_DATA for nodes with memory, then (init_cpu_to_node) for memoryless nodes with CPUs. */
-	for (int pass = 0; pass < 2; pass++)
-		for (int i = 0; i < m->n_nodes; i++)
-			if (pass == 0 ? m->nodes[i].memory : !m->nodes[i].memory && m->nodes[i].cpus)
-				add(o, ML_NODE_DATA, "NODE_DATA(%d) allocated", m->nodes[i].id);
+	/* numa_register_memblks(): NODE_DATA only for nodes with memory. */
+	for (int i = 0; i < m->n_nodes; i++)
+		if (m->nodes[i].memory)
+			add(o, ML_NODE_DATA, "NODE_DATA(%d) allocated", m->nodes[i].id);
 	for (int z = 0; z < MZONE_MOVABLE; z++) {
 		if (m->zone_low[z] == m->zone_high[z])
 			add(o, ML_ZONES, "  %-8s empty", model_zone_name(z));
@@ -86,12 +85,12 @@ void model_kernel_lines(const struct model *m, struct model_lines *o)
 		if (m->nodes[i].memory)
 			add(o, ML_INITMEM, "Initmem setup node %d [mem 0x%016llx-0x%016llx]", m->nodes[i].id,
 			    ull(m->nodes[i].start), ull(m->nodes[i].end - 1));
+	/* free_area_init(): possible nodes not online get both lines. */
 	for (int i = 0; i < m->n_nodes; i++)
-		if (!m->nodes[i].memory)
+		if (!m->nodes[i].memory) {
 			add(o, ML_INITMEM, "Initializing node %d as memoryless", m->nodes[i].id);
-	for (int i = 0; i < m->n_nodes; i++)
-		if (!m->nodes[i].memory && m->nodes[i].cpus)
 			add(o, ML_INITMEM, "Initmem setup node %d as memoryless", m->nodes[i].id);
+		}
 	for (int i = 0; i < m->n_holes; i++)
 		add(o, ML_HOLES, "On node %d, zone %s: %llu pages in unavailable ranges", m->holes[i].node,
 		    model_zone_name(m->holes[i].zone), ull(m->holes[i].pages));
