@@ -2,6 +2,8 @@
  * layout from a result store. A thin layer over results/compare.h. */
 #include "cli/verb.h"
 #include "results/compare.h"
+#include "results/compare_series.h"
+#include "common/fsutil.h"
 #include "results/store.h"
 #include "runner/kernels.h"
 #include "common/buf.h"
@@ -18,6 +20,8 @@ static const char help[] =
 "SYNOPSIS\n"
 "    topofarm compare --dir RESULTS --kernels STOCK,FIXED [--rerun K]\n"
 "                     [--campaign NAME] [--json]\n"
+"    topofarm compare --dir RESULTS --kernels K1,K2,...,Kn [--rerun K]\n"
+"                     [--json] [--html FILE] [--junit FILE]\n"
 "\n"
 "DESCRIPTION\n"
 "    Reads the result store RESULTS/topofarm.db (written by `topofarm run\n"
@@ -41,9 +45,19 @@ static const char help[] =
 "    current campaign (the latest one, or --campaign) are marked [NEW]; the\n"
 "    others were seen before, on any kernel and in any campaign.\n"
 "\n"
+"    With more than two kernels (or --html/--junit), the layout x kernel\n"
+"    matrix is printed (each cell the worst outcome and crashed/attempts)\n"
+"    and every adjacent pair K1->K2, K2->K3, ... gets the verdicts above.\n"
+"    The list may hold catalogue ranges (debian-6.1.0-47..56) and\n"
+"    `default`.\n"
+"\n"
 "OPTIONS\n"
 "    --dir RESULTS       the results directory (holding topofarm.db)\n"
-"    --kernels S,F       the stock and the fixed kernel, catalogue names\n"
+"    --kernels S,F       the stock and the fixed kernel, catalogue names;\n"
+"                        or K1,...,Kn, any number of kernels in order\n"
+"    --html FILE         the matrix and the pair verdicts as HTML\n"
+"    --junit FILE        JUnit XML: a testsuite per adjacent pair, a\n"
+"                        failing testcase per regressed/still-broken/flaky layout\n"
 "    --rerun K           want K attempts per layout and kernel: the attempts\n"
 "                        the store lacks are booted first (`topofarm run\n"
 "                        TOPO... --kernels STOCK,FIXED --rerun K --out RESULTS`),\n"
@@ -60,6 +74,7 @@ static const char help[] =
 "EXAMPLES\n"
 "    topofarm compare --dir results/out --kernels farm-6.1-prefix,farm-6.1\n"
 "    topofarm compare --dir out --kernels stock,fixed --rerun 3 --json\n"
+"    topofarm compare --dir out --kernels debian-6.1.0-47..56 --html m.html\n"
 "\n"
 "EXIT STATUS\n"
 "    0 every compared layout is fixed, clean or incomplete; 1 a layout\n"
@@ -67,7 +82,7 @@ static const char help[] =
 "    RESULTS, or a kernel with no runs there; 3 the store could not be read.\n";
 
 struct options {
-	const char *dir, *kernels, *campaign;
+	const char *dir, *kernels, *campaign, *html, *junit;
 	int rerun;
 	bool json;
 };
@@ -82,7 +97,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 			o->json = true;
 			continue;
 		}
-		if (strcmp(a, "--dir") && strcmp(a, "--kernels") && strcmp(a, "--rerun") && strcmp(a, "--campaign"))
+		if (strcmp(a, "--dir") && strcmp(a, "--kernels") && strcmp(a, "--rerun") && strcmp(a, "--campaign") &&
+		    strcmp(a, "--html") && strcmp(a, "--junit"))
 			return usage_error(&verb_compare, "unknown argument '%s'", a);
 		if (i + 1 >= argc)
 			return usage_error(&verb_compare, "%s needs an argument", a);
@@ -93,6 +109,10 @@ static int parse_args(int argc, char **argv, struct options *o)
 			o->kernels = v;
 		} else if (!strcmp(a, "--campaign")) {
 			o->campaign = v;
+		} else if (!strcmp(a, "--html")) {
+			o->html = v;
+		} else if (!strcmp(a, "--junit")) {
+			o->junit = v;
 		} else {
 			char *end;
 			long k = strtol(v, &end, 10);
@@ -108,19 +128,41 @@ static int parse_args(int argc, char **argv, struct options *o)
 	return EXIT_OK;
 }
 
-/* Splits "STOCK,FIXED"; both non-empty and different. */
-static int split_kernels(const char *spec, char **stock, char **fixed)
+/* The --kernels list, in order: names as the store has them; ranges
+ * NAME..LAST and `default` are expanded through the catalogue. At least
+ * two, no name twice. */
+static int split_kernels(const char *spec, struct strv *out)
 {
-	const char *comma = strchr(spec, ',');
-	if (!comma || comma == spec || !comma[1] || strchr(comma + 1, ','))
-		return usage_error(&verb_compare, "--kernels: expected STOCK,FIXED (two names), got '%s'", spec);
-	*stock = xstrndup(spec, (size_t)(comma - spec));
-	*fixed = xstrdup(comma + 1);
-	if (!strcmp(*stock, *fixed)) {
-		free(*stock);
-		free(*fixed);
-		return usage_error(&verb_compare, "--kernels: the two kernels are the same ('%s')", comma + 1);
+	memset(out, 0, sizeof *out);
+	struct kernel_catalogue *cat = NULL;
+	char *err = NULL;
+	const struct kernel_entry **ks = NULL;
+	size_t nk = 0;
+	if (kernel_catalogue_load(NULL, &cat, &err) == 0 && kernel_list_resolve(cat, spec, &ks, &nk, &err) == 0) {
+		for (size_t i = 0; i < nk; i++)
+			strv_add(out, ks[i]->name);
+	} else {
+		/* kernels the catalogue does not know (another catalogue's
+		 * runs): the names as given */
+		char *copy = xstrdup(spec), *save = NULL;
+		for (char *n = strtok_r(copy, ",", &save); n; n = strtok_r(NULL, ",", &save))
+			strv_add(out, n);
+		free(copy);
 	}
+	free(ks);
+	free(err);
+	kernel_catalogue_free(cat);
+	if (out->n < 2) {
+		strv_free(out);
+		return usage_error(&verb_compare, "--kernels: expected STOCK,FIXED or more kernels (K1,K2,...), got '%s'", spec);
+	}
+	for (int i = 0; i < out->n; i++)
+		for (int k = i + 1; k < out->n; k++)
+			if (!strcmp(out->v[i], out->v[k])) {
+				int rc = usage_error(&verb_compare, "--kernels: '%s' is named twice", out->v[i]);
+				strv_free(out);
+				return rc;
+			}
 	return EXIT_OK;
 }
 
@@ -179,14 +221,19 @@ static int run_compare(int argc, char **argv)
 	if (rc)
 		return rc;
 	char *stock = NULL, *fixed = NULL, *err = NULL;
-	if ((rc = split_kernels(o.kernels, &stock, &fixed)))
+	struct strv names;
+	if ((rc = split_kernels(o.kernels, &names)))
 		return rc;
+	stock = xstrdup(names.v[0]);
+	fixed = xstrdup(names.v[1]);
+	bool series = names.n > 2 || o.html || o.junit;
 	struct store *s;
 	if (store_open_existing(o.dir, &s, &err) < 0) {
 		fprintf(stderr, "topofarm compare: %s\n", err);
 		free(err);
 		free(stock);
 		free(fixed);
+		strv_free(&names);
 		return EXIT_USAGE;
 	}
 	struct store_runs runs = { 0 };
@@ -199,15 +246,18 @@ static int run_compare(int argc, char **argv)
 		rc = EXIT_ENV;
 		goto out;
 	}
-	for (int k = 0; k < 2; k++) {
-		const char *name = k ? fixed : stock;
+	for (int k = 0; k < names.n; k++) {
+		const char *name = names.v[k];
 		if (!kernel_has_runs(&runs, name)) {
 			fprintf(stderr, "topofarm compare: %s: no runs of kernel '%s'%s%s\n", store_path(s), name,
 				o.campaign ? " in campaign " : "", o.campaign ? o.campaign : "");
 			rc = EXIT_USAGE;
 		}
 	}
-	if (rc == EXIT_OK && o.rerun > 1 && boot_missing_attempts(&runs, sigs, n_sigs, current, stock, fixed, &o) == 0) {
+	bool reran = false;
+	for (int k = 0; rc == EXIT_OK && o.rerun > 1 && k + 1 < names.n; k++)
+		reran |= boot_missing_attempts(&runs, sigs, n_sigs, current, names.v[k], names.v[k + 1], &o) == 0;
+	if (reran) {
 		/* Read the store again: it now has the new attempts. */
 		store_runs_free(&runs);
 		store_signatures_free(sigs, n_sigs);
@@ -220,7 +270,32 @@ static int run_compare(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (rc == EXIT_OK) {
+	if (rc == EXIT_OK && series) {
+		struct series sr;
+		series_build(&runs, sigs, n_sigs, current, names.v, names.n, o.rerun, &sr);
+		struct buf b = BUF_INIT;
+		if (o.json) {
+			series_write_json(&b, &sr);
+			fwrite(b.s, 1, b.len, stdout);
+		} else {
+			series_print_text(stdout, &sr);
+		}
+		for (int f = 0; f < 2; f++) {
+			const char *path = f ? o.junit : o.html;
+			if (!path)
+				continue;
+			buf_reset(&b);
+			(f ? series_write_junit : series_write_html)(&b, &sr);
+			if (write_file(path, b.s, b.len) != 0) {
+				fprintf(stderr, "topofarm compare: cannot write %s\n", path);
+				rc = EXIT_ENV;
+			}
+		}
+		buf_free(&b);
+		if (rc == EXIT_OK)
+			rc = series_has_findings(&sr) ? EXIT_FINDINGS : EXIT_OK;
+		series_free(&sr);
+	} else if (rc == EXIT_OK) {
 		struct comparison c;
 		compare_runs(&runs, sigs, n_sigs, current, stock, fixed, o.rerun, &c);
 		if (o.json) {
@@ -241,6 +316,7 @@ out:
 	free(current);
 	free(stock);
 	free(fixed);
+	strv_free(&names);
 	store_close(s);
 	return rc;
 }

@@ -261,3 +261,57 @@ TEST(compare_verb_findings_exit_1)
 	scenario_free(&sc);
 	free(dir);
 }
+
+/* Any number of kernels: the matrix and every adjacent pair's verdict, in
+ * JSON, text, HTML and JUnit, from tests/results/series/three-kernels. */
+TEST(compare_three_kernels_matrix_and_adjacent_verdicts)
+{
+	char *dir = path_join(test_tmpdir(), "series");
+	struct scenario sc;
+	char *err = NULL;
+	if (fixture_build("tests/results/series/three-kernels.scenario", dir, &sc, &err) != 0) {
+		test_fail(__FILE__, __LINE__, "fixture: %s", err);
+		free(err);
+		free(dir);
+		return;
+	}
+	char *html = path_join(test_tmpdir(), "m.html"), *junit = path_join(test_tmpdir(), "m.xml");
+	char *argv[] = { (char *)topofarm_bin(), "compare", "--dir", dir, "--kernels", "k1,k2,k3", "--json",
+			 "--html", html, "--junit", junit, NULL };
+	struct proc_result r;
+	CHECK_INT(run_captured(argv, 60, &r), 1);      /* a regression is a finding */
+	struct json_value *v = NULL;
+	REQUIRE(r.out && json_parse(r.out, strlen(r.out), "compare", &v, &err) == 0);
+	const struct json_value *ks = json_get(v, "kernels"), *ls = json_get(v, "layouts");
+	REQUIRE(ks && ks->n == 3 && ls && ls->n == 2);
+	/* layouts sorted by name: tiny-node, two-node */
+	const struct json_value *tiny = &ls->items[0], *two = &ls->items[1];
+	CHECK_STR(json_get_string(tiny, "layout"), "tiny-node");
+	const struct json_value *steps = json_get(tiny, "steps"), *cells = json_get(tiny, "cells");
+	REQUIRE(steps && steps->n == 2 && cells && cells->n == 3);
+	CHECK_STR(json_get_string(&steps->items[0], "verdict"), "fixed");
+	CHECK_STR(json_get_string(&steps->items[1], "verdict"), "clean");
+	CHECK_STR(json_get_string(&cells->items[0], "title"), "BUG: kernel NULL pointer dereference in deactivate_slab");
+	CHECK_STR(json_get_string(&cells->items[2], "worst"), "pass");
+	steps = json_get(two, "steps");
+	REQUIRE(steps && steps->n == 2);
+	CHECK_STR(json_get_string(&steps->items[0], "verdict"), "regressed");
+	CHECK_STR(json_get_string(&steps->items[1], "verdict"), "still-broken");
+	json_value_free(v);
+	proc_result_free(&r);
+	char *h = read_file(html, NULL), *x = read_file(junit, NULL);
+	CHECK_CONTAINS(h, "<th>k1</th><th>&rarr;</th><th>k2</th>");
+	CHECK_CONTAINS(h, "regressed");
+	CHECK_CONTAINS(x, "<testsuite name=\"k1 -&gt; k2\" tests=\"2\" failures=\"1\">");
+	CHECK_CONTAINS(x, "<testsuite name=\"k2 -&gt; k3\" tests=\"2\" failures=\"1\">");
+	free(h), free(x);
+	/* the text form: one row per layout, one block per adjacent pair */
+	char *argv_text[] = { (char *)topofarm_bin(), "compare", "--dir", dir, "--kernels", "k1,k2,k3", NULL };
+	CHECK_INT(run_captured(argv_text, 60, &r), 1);
+	CHECK_CONTAINS(r.out, "3 kernels, 2 layouts");
+	CHECK_CONTAINS(r.out, "  k2 -> k3\n");
+	CHECK_CONTAINS(r.out, "two-node                     still-broken (same title)");
+	proc_result_free(&r);
+	scenario_free(&sc);
+	free(html), free(junit), free(dir);
+}
