@@ -94,6 +94,23 @@ static void qemu_srat(const struct topology *t, struct model *m, struct numberin
 			  l->hotplug_window.end, true, false);
 }
 
+/* QEMU's auto_enable_numa_with_memhp: a pc/q35 machine with hotplug slots
+ * but no -numa gets one node 0 holding all RAM, hence an SRAT with every
+ * vCPU and RAM range on PXM 0 and the hotplug window. */
+static void implicit_node_srat(const struct topology *t, struct model *m, struct numbering *nb)
+{
+	const struct layout *l = &m->layout;
+	for (int c = 0; c < t->cpus; c++)
+		nb->cpus[node_for_pxm(nb, 0)] = true;
+	uint64_t low = l->below_4g;
+	uint64_t ranges[3][2] = { { 0, low < 0xa0000 ? low : 0xa0000 }, { 0x100000, low }, { 1ULL << 32, (1ULL << 32) + l->above_4g } };
+	for (int i = 0; i < 3; i++)
+		if (ranges[i][1] > ranges[i][0])
+			push_srat(m, node_for_pxm(nb, 0), 0, ranges[i][0], ranges[i][1], false, false);
+	if (l->has_hotplug_window)
+		push_srat(m, node_for_pxm(nb, 0), 0, l->hotplug_window.start, l->hotplug_window.end, true, false);
+}
+
 /* Our SRAT, when the kernel takes it: same numbering as layout.c, every
  * enabled memory entry printed (a zero-length one too). Returns false when
  * the table makes the kernel call bad_srat(). */
@@ -303,6 +320,9 @@ void model_numa(const struct topology *t, struct model *m)
 		} else if (t->n_nodes) {
 			have_srat = true;
 			qemu_srat(t, m, &nb);
+		} else if (t->slots) {
+			have_srat = true;
+			implicit_node_srat(t, m, &nb);
 		}
 		if (opt && !strcmp(opt->text, "numa=noacpi")) {
 			m->n_srat = 0;
