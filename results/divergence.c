@@ -448,9 +448,14 @@ void divergence_check(const struct topology *t, const char *log, size_t len, con
 		skip(out, m.not_modelled);
 		last_group = m.numa == NUMA_FAKE ? ML_NUMA : ML_SRAT;
 	}
+	bool dimm_online = false;
+	for (int i = 0; i < m.n_blocks; i++)
+		dimm_online |= m.blocks[i].dimm && !strcmp(m.blocks[i].state, "online");
+	if (dimm_online && sn.probed[2])
+		skip(out, "zone spans: cold-plugged DIMMs come online at boot (memhp_default_state) and grow the zones");
 	for (int s = 0; s < N_GROUPS; s++) {
 		int group = group_of_slot(s);
-		if (s > last_group)
+		if (s > last_group || (group == DG_PROBE_ZONES && dimm_online))
 			continue;
 		if (group >= DG_PROBE_NODES && !sn.probed[group - DG_PROBE_NODES])
 			continue;
