@@ -186,16 +186,14 @@ static int judge(struct ctx *c, const char *kernel, const struct behaviour *ref,
 		const struct run_record **mine;
 		int n = runs_of(c, kernel, &runs, &mine);
 		bisect_judge(mine, n, ref, c->o->runs, c->o->max_runs, j);
-		int have = j->attempts, infra = j->infra;
+		int have = j->attempts;
 		free(mine);
 		store_runs_free(&runs);
 		if (j->state != STEP_NEED_RUNS)
 			return 0;
-		/* infra attempts count in run's attempt numbers: ask for one
-		 * more finished non-infra attempt than we have */
-		int want = have + 1 + infra;
-		if (!j->flaky && have < c->o->runs)
-			want = c->o->runs + infra;
+		/* run --rerun K wants K finished attempts; infra ones do not
+		 * count until three in a row (run retries them itself) */
+		int want = !j->flaky && have < c->o->runs ? c->o->runs : have + 1;
 		step_judgement_free(j);
 		int rc = boot(c, kernel, want);
 		if (rc == EXIT_USAGE || rc == EXIT_ENV || rc < 0) {

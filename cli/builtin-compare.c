@@ -2,6 +2,7 @@
  * layout from a result store. A thin layer over results/compare.h. */
 #include "cli/verb.h"
 #include "results/compare.h"
+#include "results/out_lock.h"
 #include "results/compare_series.h"
 #include "common/fsutil.h"
 #include "results/store.h"
@@ -18,7 +19,7 @@ static const char help[] =
 "    topofarm compare - did a kernel change fix (or break) the layouts?\n"
 "\n"
 "SYNOPSIS\n"
-"    topofarm compare --dir RESULTS --kernels STOCK,FIXED [--rerun K]\n"
+"    topofarm compare --dir RESULTS --kernels STOCK,FIXED [--rerun K] [--wait]\n"
 "                     [--campaign NAME] [--json]\n"
 "    topofarm compare --dir RESULTS --kernels K1,K2,...,Kn [--rerun K]\n"
 "                     [--json] [--html FILE] [--junit FILE]\n"
@@ -64,7 +65,10 @@ static const char help[] =
 "                        then the verdicts are measured over them. If the\n"
 "                        reruns cannot run, compare uses the attempts that\n"
 "                        exist, says which layouts are short and prints the\n"
-"                        command that completes them\n"
+"                        command that completes them. Takes the results\n"
+"                        folder's writer lock (see `topofarm help run`)\n"
+"    --wait              with --rerun: wait for another writer of RESULTS\n"
+"                        instead of failing\n"
 "    --campaign NAME     only runs of this campaign\n"
 "    --json              one JSON object: layouts (verdict, same_title, and\n"
 "                        per kernel attempts, crashed, infra, worst, title,\n"
@@ -79,22 +83,25 @@ static const char help[] =
 "EXIT STATUS\n"
 "    0 every compared layout is fixed, clean or incomplete; 1 a layout\n"
 "    regressed, is still broken or is flaky; 2 usage error, no store in\n"
-"    RESULTS, or a kernel with no runs there; 3 the store could not be read.\n";
+"    RESULTS, or a kernel with no runs there; 3 the store could not be read,\n"
+"    or (--rerun) another topofarm is writing RESULTS.\n";
 
 struct options {
 	const char *dir, *kernels, *campaign, *html, *junit;
 	int rerun;
-	bool json;
+	bool json, wait;
+	struct out_lock lock;         /* held with --rerun K > 1: it boots into RESULTS */
 };
 
 static int parse_args(int argc, char **argv, struct options *o)
 {
 	memset(o, 0, sizeof *o);
 	o->rerun = 1;
+	o->lock.fd = o->lock.child_fd = -1;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
-		if (!strcmp(a, "--json")) {
-			o->json = true;
+		if (!strcmp(a, "--json") || !strcmp(a, "--wait")) {
+			*(a[2] == 'j' ? &o->json : &o->wait) = true;
 			continue;
 		}
 		if (strcmp(a, "--dir") && strcmp(a, "--kernels") && strcmp(a, "--rerun") && strcmp(a, "--campaign") &&
@@ -178,7 +185,7 @@ static bool kernel_has_runs(const struct store_runs *runs, const char *kernel)
  * --rerun K` (this same binary, an argv, never a shell), so the verdicts
  * are measured over K attempts. Returns 0 if it ran something. */
 static int boot_missing_attempts(const struct store_runs *runs, const struct store_signature *sigs, int n_sigs,
-				 const char *current, const char *stock, const char *fixed, const struct options *o)
+				 const char *current, const char *stock, const char *fixed, struct options *o)
 {
 	struct comparison c;
 	struct strv cmd;
@@ -204,8 +211,11 @@ static int boot_missing_attempts(const struct store_runs *runs, const struct sto
 	fprintf(stderr, "topofarm compare: booting the missing attempts: %s\n", line);
 	free(line);
 	struct proc_result r;
-	struct proc_opts po = { .stdout_to_stderr = true };   /* stdout stays compare's own */
+	char *lock_env = out_lock_child_env(&o->lock);   /* the child run writes under our lock */
+	char *env[] = { lock_env, NULL };
+	struct proc_opts po = { .stdout_to_stderr = true, .env = lock_env ? env : NULL };   /* stdout stays compare's own */
 	proc_run(strv_argv(&cmd), &po, &r);
+	free(lock_env);
 	strv_free(&cmd);
 	if (r.not_found || r.exit_code == EXIT_ENV || r.exit_code == EXIT_USAGE) {
 		fprintf(stderr, "topofarm compare: the reruns failed (exit %d); comparing what the store has\n", r.exit_code);
@@ -239,7 +249,15 @@ static int run_compare(int argc, char **argv)
 	struct store_runs runs = { 0 };
 	struct store_signature *sigs = NULL;
 	int n_sigs = 0;
-	char *current = o.campaign ? xstrdup(o.campaign) : store_latest_campaign(s);
+	char *current = NULL;
+	/* --rerun boots into RESULTS: one writer per results folder, taken
+	 * before reading what is missing so nobody else adds it meanwhile. */
+	if (o.rerun > 1 && out_lock_take(o.dir, "topofarm compare --rerun", o.wait, &o.lock, &err) != 0) {
+		fprintf(stderr, "topofarm compare: %s\n", err);
+		rc = EXIT_ENV;
+		goto out;
+	}
+	current = o.campaign ? xstrdup(o.campaign) : store_latest_campaign(s);
 	if (store_load_runs(s, o.campaign, &runs, &err) < 0 ||
 	    store_load_signatures(s, &sigs, &n_sigs, &err) < 0) {
 		fprintf(stderr, "topofarm compare: %s\n", err);
@@ -318,6 +336,7 @@ out:
 	free(fixed);
 	strv_free(&names);
 	store_close(s);
+	out_lock_release(&o.lock);
 	return rc;
 }
 

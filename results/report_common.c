@@ -319,3 +319,13 @@ int report_bucket_run(const struct report_data *d, const struct store_signature 
 	}
 	return fallback;
 }
+
+int report_count_findings(const struct report_data *d)
+{
+	int n = 0;
+	for (int i = 0; i < d->runs.n; i++) {
+		enum outcome o = d->runs.v[i].triage.outcome;
+		n += o != OUTCOME_PASS && o != OUTCOME_INFRA;
+	}
+	return n;
+}

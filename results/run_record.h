@@ -7,7 +7,8 @@
  *   argv.txt        the QEMU argument vector, one argument per line
  *   console.log     everything the serial console printed (complete, also after a panic)
  *   steps.log       runtime steps the host performed, one per line with timestamps
- *   record.json     this structure as JSON (written last: its presence means "finished") */
+ *   record.json     this structure as JSON, written last, for people and other tools;
+ *                   a run is finished when the store has it, not when this file exists */
 #ifndef RESULTS_RUN_RECORD_H
 #define RESULTS_RUN_RECORD_H
 #include "results/triage.h"
@@ -41,8 +42,7 @@ void run_record_free(struct run_record *r);
  * something else than the layout model predicts (results/divergence.h)
  * becomes outcome divergence, titled "divergence in GROUP". */
 void run_record_check_divergence(struct run_record *r, const char *console, size_t len);
-/* record.json text, and back (for resuming and for reports built from run dirs). */
+/* record.json text. */
 char *run_record_to_json(const struct run_record *r);
-int run_record_from_json(const char *text, struct run_record *r, char **err);
 
 #endif

@@ -537,20 +537,31 @@ static char *compose(struct importer *im, const char *exactmap)
 			cpu_list(im, i, &b);
 			buf_putc(&b, '\n');
 		}
+		for (int i = 0; i < im->q.n_dist; i++)
+			if (im->q.dist[i].src != im->q.dist[i].dst || im->q.dist[i].val != 10)
+				buf_printf(&b, "distance %d %d %d oneway\n", im->q.dist[i].src, im->q.dist[i].dst,
+					   im->q.dist[i].val);
 	} else if (im->n_nodes) {
 		im->generated = true;
 		buf_puts(&b, "\nfirmware generated\n");
+		/* CPU entries in the order the kernel printed them (PXMs become
+		 * node ids in order of first appearance, CPUs first), then the
+		 * CPUs the report did not place. */
+		for (int i = 0; i < im->c.n_cpus_srat; i++)
+			if (im->c.cpus_srat[i].apic < im->cpus)
+				buf_printf(&b, "srat cpu pxm=%d apic=%d\n", im->c.cpus_srat[i].pxm, im->c.cpus_srat[i].apic);
 		for (int cpu = 0; cpu < im->cpus; cpu++) {
-			int node = im->cpu_node[cpu] >= 0 ? im->cpu_node[cpu] : 0;
-			int pxm = node;
+			bool printed = false;
+			for (int i = 0; i < im->c.n_cpus_srat; i++)
+				printed |= im->c.cpus_srat[i].apic == cpu;
+			if (printed)
+				continue;
+			int node = im->cpu_node[cpu] >= 0 ? im->cpu_node[cpu] : 0, pxm = node;
 			for (int i = 0; i < im->n_srat; i++)
 				if (im->srat[i].node == node) {
 					pxm = im->srat[i].pxm;
 					break;
 				}
-			for (int i = 0; i < im->c.n_cpus_srat; i++)
-				if (im->c.cpus_srat[i].apic == cpu)
-					pxm = im->c.cpus_srat[i].pxm;
 			buf_printf(&b, "srat cpu pxm=%d apic=%d\n", pxm, cpu);
 		}
 		if (im->n_srat) {
