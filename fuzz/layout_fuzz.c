@@ -7,10 +7,16 @@
  * (topologies/layout_features.h), exported as libFuzzer extra counters:
  * the corpus keeps layouts that differ in ways the kernel can notice.
  * `topofarm gen --from-corpus` turns the corpus into .topo files.
+ * Two caches keep text round trips off the hot path: parsed corpus entries
+ * (the mutator clones the parsed entry instead of parsing its text again),
+ * and the features of the mutant just printed (the run that follows finds
+ * them by the text's hash; any other input takes the full parse, validate,
+ * lay out and extract path, which test_gen.c exercises).
  * With LAYOUT_FUZZ_STATS=1 it counts the distinct feature sets it reached
  * and prints the count at exit (bench/fuzz compares that with `gen`). */
 #include "topologies/gen.h"
 #include "topologies/layout_features.h"
+#include "topologies/topo_edit.h"
 #include "acpi-gen/layout.h"
 #include <stdint.h>
 #include <stdio.h>
@@ -65,12 +71,76 @@ static void print_stats(void)
 	fprintf(stderr, "layout_fuzz: distinct feature sets: %zu\n", seen_n);
 }
 
+static uint64_t text_hash(const uint8_t *p, size_t n)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
+	for (; n >= 8; p += 8, n -= 8) {
+		uint64_t w;
+		memcpy(&w, p, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+	}
+	for (; n; p++, n--)
+		h = (h ^ *p) * 0xc4ceb9fe1a85ec53ULL;
+	return h ^ (h >> 29);
+}
+
+/* The features of the mutant the mutator printed last. */
+static struct {
+	uint64_t hash;
+	size_t len;
+	bool valid;
+	struct feature_set fs;
+} last_mutant;
+
+/* Parsed corpus entries, by text hash (a direct-mapped cache). */
+#define PARSED_SLOTS 4096
+static struct parsed {
+	uint64_t hash;
+	size_t len;
+	bool used;
+	struct topology t;
+} parsed[PARSED_SLOTS];
+
+static bool parse_cached(const uint8_t *data, size_t size, struct topology *out)
+{
+	uint64_t h = text_hash(data, size);
+	struct parsed *p = &parsed[h % PARSED_SLOTS];
+	if (p->used && p->hash == h && p->len == size) {
+		topo_clone(&p->t, out);
+		return true;
+	}
+	struct topo_error err;
+	if (topo_parse((const char *)data, size, "fuzz", out, &err))
+		return false;
+	if (p->used)
+		topo_free(&p->t);
+	topo_clone(out, &p->t);
+	p->hash = h;
+	p->len = size;
+	p->used = true;
+	return true;
+}
+
+static void count_features(const struct feature_set *fs)
+{
+	for (int i = 0; i < fs->n; i++)
+		if (feature_counters[fs->v[i]] < 255)
+			feature_counters[fs->v[i]]++;
+	if (stats)
+		seen_add(feature_set_hash(fs));
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (stats < 0) {
 		stats = getenv("LAYOUT_FUZZ_STATS") && !strcmp(getenv("LAYOUT_FUZZ_STATS"), "1");
 		if (stats)
 			atexit(print_stats);
+	}
+	if (last_mutant.valid && last_mutant.len == size && last_mutant.hash == text_hash(data, size)) {
+		count_features(&last_mutant.fs);
+		return 0;
 	}
 	struct topology t;
 	struct topo_error err;
@@ -85,11 +155,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (gen_bootable(&t, &l)) {
 			struct feature_set fs;
 			layout_features(&t, &l, &fs);
-			for (int i = 0; i < fs.n; i++)
-				if (feature_counters[fs.v[i]] < 255)
-					feature_counters[fs.v[i]]++;
-			if (stats)
-				seen_add(feature_set_hash(&fs));
+			count_features(&fs);
 		}
 		layout_free(&l);
 	}
@@ -124,23 +190,33 @@ size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsi
 			return n;
 	}
 	int rounds = rng_chance(&r, 20) ? (int)rng_range(&r, 2, 4) : 1;
+	last_mutant.valid = false;
 	for (int attempt = 0; attempt < 16; attempt++) {
 		struct topology t;
-		struct topo_error err;
-		if (topo_parse((const char *)data, size, "fuzz", &t, &err)) {
+		if (!parse_cached(data, size, &t)) {
 			size_t n = fresh(data, max_size, &r);
 			return n ? n : LLVMFuzzerMutate(data, size, max_size);
 		}
+		struct layout l;
 		int done = 0;
-		for (int k = 0; k < rounds; k++)
-			done += gen_mutate(&t, &r) == 0;
+		for (int k = 0; k < rounds; k++) {
+			bool last = k == rounds - 1;
+			if (gen_mutate(&t, &r, last ? &l : NULL) != 0)
+				break;
+			done++;
+		}
 		if (done == rounds) {
+			layout_features(&t, &l, &last_mutant.fs);
+			layout_free(&l);
 			char *text = topo_print(&t);
 			size_t n = strlen(text);
 			topo_free(&t);
 			if (n <= max_size) {
 				memcpy(data, text, n);
 				free(text);
+				last_mutant.hash = text_hash(data, n);
+				last_mutant.len = n;
+				last_mutant.valid = true;
 				return n;
 			}
 			free(text);

@@ -175,7 +175,7 @@ TEST(gen_mutations_keep_layouts_valid)
 		struct topo_error err;
 		REQUIRE(topo_parse_file(seeds.v[i % seeds.n], &t, &err) == 0);
 		for (int k = 0; k < 1 + i % 4; k++) {
-			if (gen_mutate(&t, &r) != 0)
+			if (gen_mutate(&t, &r, NULL) != 0)
 				break;
 			ok++;
 			/* What the mutator prints parses back to a valid layout. */

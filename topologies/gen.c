@@ -306,23 +306,30 @@ bool gen_bootable(const struct topology *t, const struct layout *l)
 	return low && core == CARVE_FLOOR - 16 * MiB && usable >= MIN_USABLE;
 }
 
-bool gen_acceptable(const struct topology *t)
+bool gen_acceptable_layout(const struct topology *t, struct layout *l)
 {
 	struct topo_issues is;
 	topo_validate(t, &is);
 	int errors = is.n_errors;
 	topo_issues_free(&is);
-	if (errors)
+	if (errors || layout_compute(t, l, NULL))
 		return false;
-	struct layout l;
-	if (layout_compute(t, &l, NULL))
-		return false;
-	bool ok = gen_bootable(t, &l);
-	layout_free(&l);
-	return ok;
+	if (gen_bootable(t, l))
+		return true;
+	layout_free(l);
+	return false;
 }
 
-int gen_mutate(struct topology *t, struct rng *r)
+bool gen_acceptable(const struct topology *t)
+{
+	struct layout l;
+	if (!gen_acceptable_layout(t, &l))
+		return false;
+	layout_free(&l);
+	return true;
+}
+
+int gen_mutate(struct topology *t, struct rng *r, struct layout *l)
 {
 	struct gen g = { .rng = *r, .machine = -1 };
 	bool changed = false;
@@ -336,7 +343,9 @@ int gen_mutate(struct topology *t, struct rng *r)
 	if (!changed)
 		return -1;
 	gen_repair(t);
-	return gen_acceptable(t) ? 0 : -1;
+	if (!l)
+		return gen_acceptable(t) ? 0 : -1;
+	return gen_acceptable_layout(t, l) ? 0 : -1;
 }
 
 static uint64_t name_hash(const char *s)
