@@ -12,8 +12,8 @@
  * and the features of the mutant just printed (the run that follows finds
  * them by the text's hash; any other input takes the full parse, validate,
  * lay out and extract path, which test_gen.c exercises).
- * With LAYOUT_FUZZ_STATS=1 it counts the distinct feature sets it reached
- * and prints the count at exit (bench/fuzz compares that with `gen`). */
+ * With LAYOUT_FUZZ_STATS=1 it counts the distinct features and feature
+ * sets it reached and prints them at exit (bench/fuzz compares that with `gen`). */
 #include "topologies/gen.h"
 #include "topologies/layout_features.h"
 #include "topologies/topo_edit.h"
@@ -66,9 +66,12 @@ static void seen_add(uint64_t h)
 	}
 }
 
+static bool feature_seen[FEATURE_SPACE];
+static size_t features_n;
+
 static void print_stats(void)
 {
-	fprintf(stderr, "layout_fuzz: distinct feature sets: %zu\n", seen_n);
+	fprintf(stderr, "layout_fuzz: distinct features: %zu, distinct feature sets: %zu\n", features_n, seen_n);
 }
 
 static uint64_t text_hash(const uint8_t *p, size_t n)
@@ -127,8 +130,14 @@ static void count_features(const struct feature_set *fs)
 	for (int i = 0; i < fs->n; i++)
 		if (feature_counters[fs->v[i]] < 255)
 			feature_counters[fs->v[i]]++;
-	if (stats)
-		seen_add(feature_set_hash(fs));
+	if (!stats)
+		return;
+	seen_add(feature_set_hash(fs));
+	for (int i = 0; i < fs->n; i++)
+		if (!feature_seen[fs->v[i]]) {
+			feature_seen[fs->v[i]] = true;
+			features_n++;
+		}
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
