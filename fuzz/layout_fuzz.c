@@ -4,7 +4,8 @@
  * strategies are built from) and prints it back, so every input libFuzzer
  * tries is a valid, bootable layout. The coverage signal is not code
  * coverage (the libraries are built without it) but the layout's features
- * (topologies/layout_features.h), exported as libFuzzer extra counters:
+ * (topologies/layout_features.h, the layout model's facts among them),
+ * exported as libFuzzer extra counters:
  * the corpus keeps layouts that differ in ways the kernel can notice.
  * `topofarm gen --from-corpus` turns the corpus into .topo files.
  * Two caches keep text round trips off the hot path: parsed corpus entries
@@ -17,7 +18,7 @@
 #include "topologies/gen.h"
 #include "topologies/layout_features.h"
 #include "topologies/topo_edit.h"
-#include "acpi-gen/layout.h"
+#include "acpi-gen/model.h"
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -159,14 +160,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	struct topo_issues is;
 	topo_validate(&t, &is);
-	struct layout l;
-	if (!is.n_errors && layout_compute(&t, &l, NULL) == 0) {
-		if (gen_bootable(&t, &l)) {
+	struct model m;
+	if (!is.n_errors && model_compute(&t, &m, NULL) == 0) {
+		if (gen_bootable(&t, &m.layout)) {
 			struct feature_set fs;
-			layout_features(&t, &l, &fs);
+			layout_features(&t, &m, &fs);
 			count_features(&fs);
 		}
-		layout_free(&l);
+		model_free(&m);
 	}
 	topo_issues_free(&is);
 	topo_free(&t);
@@ -206,17 +207,16 @@ size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsi
 			size_t n = fresh(data, max_size, &r);
 			return n ? n : LLVMFuzzerMutate(data, size, max_size);
 		}
-		struct layout l;
 		int done = 0;
 		for (int k = 0; k < rounds; k++) {
-			bool last = k == rounds - 1;
-			if (gen_mutate(&t, &r, last ? &l : NULL) != 0)
+			if (gen_mutate(&t, &r, NULL) != 0)
 				break;
 			done++;
 		}
-		if (done == rounds) {
-			layout_features(&t, &l, &last_mutant.fs);
-			layout_free(&l);
+		struct model m;
+		if (done == rounds && model_compute(&t, &m, NULL) == 0) {
+			layout_features(&t, &m, &last_mutant.fs);
+			model_free(&m);
 			char *text = topo_print(&t);
 			size_t n = strlen(text);
 			topo_free(&t);

@@ -210,15 +210,21 @@ TEST(layout_features_tell_the_seed_layouts_apart)
 		for (int k = 0; k < i; k++)
 			CHECK(hashes[k] != hashes[i]);
 		/* Seed 003's PMEM shares the last RAM block; seed 000 has a node under 4 MiB. */
-		bool shared_block = false, small_node = false;
+		bool shared_block = false, small_node = false, model_pmem = false, model_tiny = false;
 		for (int k = 0; k < fs.n; k++) {
+			if (!strcmp(feature_kind_name(fs.v[k]), "model")) {
+				const char *name = model_feature_name(fs.v[k] % FEATURE_VALUES);
+				model_pmem |= name && !strcmp(name, "block.ram-pmem");
+				model_tiny |= name && !strcmp(name, "node.below-4m");
+			}
 			shared_block |= !strcmp(feature_kind_name(fs.v[k]), "memory-block") && (fs.v[k] % FEATURE_VALUES) / 3 == 3;
 			small_node |= !strcmp(feature_kind_name(fs.v[k]), "node-size") && (fs.v[k] % FEATURE_VALUES) / 6 <= 4 * 2 + 1;
 		}
+		/* The layout model's facts are features too. */
 		if (strstr(seeds.v[i], "003"))
-			CHECK(shared_block);
+			CHECK(shared_block && model_pmem);
 		if (strstr(seeds.v[i], "000"))
-			CHECK(small_node);
+			CHECK(small_node && model_tiny);
 		free(text);
 	}
 	/* Features ignore names and order: a renamed copy hashes the same. */

@@ -3,7 +3,9 @@
  * the ones x86_64 6.1 uses: 4 KiB pages, 2 MiB pageblocks and vmemmap
  * sections, 4 MiB MAX_ORDER blocks and the old NODE_MIN_SIZE, 16 MiB
  * ZONE_DMA, 32 MiB FAKE_NODE_MIN_SIZE, 128 MiB sections and memory blocks,
- * 4 GiB ZONE_DMA32, and the 1 MiB of e820 RAM NUMA init lets go uncovered. */
+ * 4 GiB ZONE_DMA32, and the 1 MiB of e820 RAM NUMA init lets go uncovered.
+ * The model's facts (NUMA init, zones, blocks, sections) come in as kind
+ * "model", its ids unchanged (docs/model.md). */
 #include "topologies/layout_features.h"
 #include "common/size.h"
 #include <stdlib.h>
@@ -503,9 +505,16 @@ static void slit_hmat_features(const struct topology *t, struct feature_set *fs)
 			add(fs, K_HMAT, 200 + !t->nodes[i].mem);
 }
 
-void layout_features(const struct topology *t, const struct layout *l, struct feature_set *out)
+static void model_feature(uint32_t id, void *ctx)
 {
+	add(ctx, K_MODEL, id);
+}
+
+void layout_features(const struct topology *t, const struct model *m, struct feature_set *out)
+{
+	const struct layout *l = &m->layout;
 	out->n = 0;
+	model_features(m, model_feature, out);
 	machine_features(t, l, out);
 	e820_features(l, out);
 	block_features(l, out);
@@ -526,10 +535,10 @@ int layout_features_of_text(const char *text, size_t len, struct feature_set *ou
 	struct topo_issues is;
 	topo_validate(&t, &is);
 	int rc = -1;
-	struct layout l;
-	if (!is.n_errors && layout_compute(&t, &l, NULL) == 0) {
-		layout_features(&t, &l, out);
-		layout_free(&l);
+	struct model m;
+	if (!is.n_errors && model_compute(&t, &m, NULL) == 0) {
+		layout_features(&t, &m, out);
+		model_free(&m);
 		rc = 0;
 	}
 	topo_issues_free(&is);
