@@ -7,6 +7,9 @@ CFLAGS  ?= -O2 -g
 WARN    := -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE
 CPPFLAGS := -I. -MMD -MP
 LDLIBS  := -lsqlite3 -lm
+# The tests read the JSON topofarm writes with a real parser (jansson);
+# topofarm itself only writes JSON.
+TEST_LDLIBS := -ljansson
 
 # Library modules (the guest probe is a separate static binary, not part of it).
 LIB_DIRS := common topologies acpi-gen runner results
@@ -34,7 +37,7 @@ $(B)/topofarm: $(call obj,$(CLI_SRC)) $(B)/libtopofarm.a
 	$(CC) $(CFLAGS) $(EXTRA_LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(B)/tests/run: $(call obj,$(TEST_SRC)) $(B)/libtopofarm.a
-	$(CC) $(CFLAGS) $(EXTRA_LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(CFLAGS) $(EXTRA_LDFLAGS) -o $@ $^ $(LDLIBS) $(TEST_LDLIBS)
 
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)

@@ -7,6 +7,7 @@
  * QEMU and the same command resumes; kill -9 of topofarm leaves no QEMU.
  * Kernels come from the catalogue (`topofarm kernels fetch NAME`). */
 #include "tests/harness.h"
+#include "results/store.h"
 #include "tests/util.h"
 #include "common/buf.h"
 #include "common/fsutil.h"
@@ -56,15 +57,30 @@ static int run_cli(const char *out_dir, char **out, ...)
 	return r.exit_code;
 }
 
+/* The stored run (the store is what counts, not record.json). */
 static bool load_record(const char *out_dir, const char *layout, const char *kernel, int attempt,
 			struct run_record *rec)
 {
-	char *path = xasprintf("%s/runs/%s/%s/%d/record.json", out_dir, layout, kernel, attempt);
-	char *text = read_file(path, NULL), *err = NULL;
-	bool ok = text && run_record_from_json(text, rec, &err) == 0;
+	struct store *s;
+	struct store_runs runs = { 0 };
+	char *err = NULL;
+	bool ok = false;
+	if (store_open_existing(out_dir, &s, &err) == 0) {
+		if (store_load_runs(s, NULL, &runs, &err) == 0)
+			for (int i = 0; i < runs.n && !ok; i++)
+				if (!strcmp(runs.v[i].layout_name, layout) && !strcmp(runs.v[i].kernel_name, kernel) &&
+				    runs.v[i].attempt == attempt) {
+					*rec = runs.v[i];
+					memset(&runs.v[i], 0, sizeof runs.v[i]);
+					ok = true;
+				}
+		store_runs_free(&runs);
+		store_close(s);
+	}
 	if (!ok)
-		test_fail(__FILE__, __LINE__, "%s: %s", path, err ? err : "missing");
-	free(path), free(text), free(err);
+		test_fail(__FILE__, __LINE__, "%s: no stored run %s on %s #%d%s%s", out_dir, layout, kernel, attempt,
+			  err ? ": " : "", err ? err : "");
+	free(err);
 	return ok;
 }
 
