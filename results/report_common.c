@@ -103,11 +103,7 @@ int report_cell_runs(const struct report_data *d, int li, const char *kernel, in
 
 static int severity(enum outcome o)
 {
-	static const int rank[OUTCOME__COUNT] = {
-		[OUTCOME_INFRA] = 0, [OUTCOME_PASS] = 1, [OUTCOME_WARNING] = 2, [OUTCOME_HANG] = 3,
-		[OUTCOME_OOPS] = 4, [OUTCOME_BOOT_FAIL] = 5, [OUTCOME_PANIC] = 6,
-	};
-	return (unsigned)o < OUTCOME__COUNT ? rank[o] : 0;
+	return outcome_rank(o);
 }
 
 void report_cell(const struct report_data *d, int li, const char *kernel, struct cell_summary *c)

@@ -29,6 +29,7 @@ void run_record_free(struct run_record *r)
 	free(r->started_at);
 	free(r->end_detail);
 	triage_result_free(&r->triage);
+	divergence_free(&r->divergence);
 	memset(r, 0, sizeof *r);
 }
 
@@ -54,6 +55,25 @@ static void put_triage(struct json *j, const struct triage_result *t)
 	json_array_begin(j);
 	for (int i = 0; i < t->n_reports; i++)
 		triage_report_json(j, &t->reports[i], false);
+	json_array_end(j);
+	json_object_end(j);
+}
+
+static void put_divergence(struct json *j, const struct divergence *d)
+{
+	json_key(j, "divergence");
+	json_object_begin(j);
+	json_field_string(j, "skipped", d->skipped);
+	json_field_int(j, "benign", d->n_benign);
+	json_key(j, "items");
+	json_array_begin(j);
+	for (int i = 0; i < d->n; i++) {
+		json_object_begin(j);
+		json_field_string(j, "group", d->v[i].group);
+		json_field_string(j, "model", d->v[i].predicted);
+		json_field_string(j, "kernel", d->v[i].seen);
+		json_object_end(j);
+	}
 	json_array_end(j);
 	json_object_end(j);
 }
@@ -85,6 +105,7 @@ char *run_record_to_json(const struct run_record *r)
 	json_field_string(&j, "argv_text", r->argv_text);
 	json_field_string(&j, "topology_text", r->topology_text);
 	put_triage(&j, &r->triage);
+	put_divergence(&j, &r->divergence);
 	json_object_end(&j);
 	buf_putc(&b, '\n');
 	return buf_steal(&b);

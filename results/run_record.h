@@ -12,6 +12,7 @@
 #ifndef RESULTS_RUN_RECORD_H
 #define RESULTS_RUN_RECORD_H
 #include "results/triage.h"
+#include "results/divergence.h"
 
 struct run_record {
 	char *campaign;               /* campaign name (the --out directory's run group) */
@@ -33,9 +34,14 @@ struct run_record {
 	int qemu_exit;                /* exit status, -1 if killed */
 	int steps_done, steps_total;
 	struct triage_result triage;  /* outcome, title, reports */
+	struct divergence divergence; /* the layout oracle's differences (outcome divergence) */
 };
 
 void run_record_free(struct run_record *r);
+/* The second oracle: a run that passed triage but whose kernel built
+ * something else than the layout model predicts (results/divergence.h)
+ * becomes outcome divergence, titled "divergence in GROUP". */
+void run_record_check_divergence(struct run_record *r, const char *console, size_t len);
 /* record.json text. */
 char *run_record_to_json(const struct run_record *r);
 

@@ -528,6 +528,19 @@ static const char *title_known_bug(const struct triage_result *t)
 	return NULL;
 }
 
+static int insert_divergence(struct store *s, long long run, int seq, const struct divergence_item *d, char **err)
+{
+	sqlite3_stmt *st;
+	if (store_prepare(s, "INSERT INTO divergences(run_id, seq, grp, model, kernel) VALUES(?1,?2,?3,?4,?5)", &st, err) < 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, run);
+	sqlite3_bind_int(st, 2, seq);
+	store_bind_text(st, 3, d->group ? d->group : "?");
+	store_bind_text(st, 4, d->predicted ? d->predicted : "");
+	store_bind_text(st, 5, d->seen ? d->seen : "");
+	return step_done(s, st, "adding a divergence", err);
+}
+
 static int add_run_body(struct store *s, void *vctx, char **err)
 {
 	struct add_ctx *c = vctx;
@@ -548,6 +561,8 @@ static int add_run_body(struct store *s, void *vctx, char **err)
 	bool any_new = false;
 	for (int i = 0; rc == 0 && i < r->triage.n_reports; i++)
 		rc = insert_report(s, c, run, i, counts, &any_new, err);
+	for (int i = 0; rc == 0 && i < r->divergence.n; i++)
+		rc = insert_divergence(s, run, i, &r->divergence.v[i], err);
 	if (rc == 0 && sig) {
 		bool is_new;
 		rc = ensure_signature(s, c, sig, r->triage.title, title_known_bug(&r->triage), run, &is_new, err);
