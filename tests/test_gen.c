@@ -17,7 +17,6 @@
 #include "common/proc.h"
 #include "common/strv.h"
 #include "results/store.h"
-#include "runner/kernels.h"
 #include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
@@ -374,18 +373,9 @@ SLOW_TEST(layout_fuzz_harness_runs_from_a_scratch_corpus)
 
 static bool have_kernel(const char *name)
 {
-	struct kernel_catalogue *cat = NULL;
-	char *err = NULL, *image = NULL;
-	if (kernel_catalogue_load(NULL, &cat, &err) == 0) {
-		const struct kernel_entry *k = kernel_find(cat, name);
-		image = k ? kernel_image_path(k) : NULL;
-	}
-	if (!image)
-		test_fail(__FILE__, __LINE__, "kernel %s is not in the cache: run `topofarm kernels fetch %s`", name, name);
-	bool ok = image != NULL;
-	free(image), free(err);
-	kernel_catalogue_free(cat);
-	return ok;
+	char *image = test_kernel_image(name);
+	free(image);
+	return image != NULL;
 }
 
 /* One layout of every strategy boots on farm-6.1; whatever the kernel
