@@ -50,6 +50,7 @@ static void put_triage(struct json *j, const struct triage_result *t)
 	json_field_bool(j, "guest_done", t->guest_done);
 	json_field_string(j, "kernel_release", t->kernel_release);
 	json_field_int(j, "reports_dropped", t->n_reports_dropped);
+	triage_canaries_json(j, t);
 	json_key(j, "reports");
 	json_array_begin(j);
 	for (int i = 0; i < t->n_reports; i++)
@@ -186,6 +187,35 @@ static void read_report(struct reader *rd, const struct json_value *o, int i, st
 	p->text = get_str(rd, o, path, "text");
 }
 
+/* "canaries": [{"bug": "004", "state": "triggered"}]; absent in records
+ * written before canaries existed. */
+static void get_canaries(struct reader *rd, const struct json_value *o, struct triage_result *t)
+{
+	const struct json_value *v = json_get(o, "canaries");
+	if (!v || v->type == JSON_NULL)
+		return;
+	if (v->type != JSON_ARRAY) {
+		bad_field(rd, "triage", "canaries", "an array");
+		return;
+	}
+	for (int i = 0; i < v->n; i++) {
+		const struct json_value *c = &v->items[i];
+		char *bug = c->type == JSON_OBJECT ? get_str(rd, c, "triage.canaries", "bug") : NULL;
+		char *state = c->type == JSON_OBJECT ? get_str(rd, c, "triage.canaries", "state") : NULL;
+		int n, st = canary_state_from_name(state);
+		bool triggered;
+		char line[64];
+		snprintf(line, sizeof line, "topofarm: bug %s reached", bug ? bug : "?");
+		if (!bug || strlen(bug) != 3 || st < 0 || !canary_parse(line, strlen(line), &n, &triggered)) {
+			bad_field(rd, "triage", "canaries", "objects {\"bug\": \"NNN\", \"state\": reached|triggered|detected}");
+		} else {
+			canary_set(t, n, st);
+		}
+		free(bug);
+		free(state);
+	}
+}
+
 static void read_triage(struct reader *rd, const struct json_value *o, struct triage_result *t)
 {
 	if (!o || o->type != JSON_OBJECT) {
@@ -204,6 +234,7 @@ static void read_triage(struct reader *rd, const struct json_value *o, struct tr
 	t->guest_done = get_bool(rd, o, "triage", "guest_done");
 	t->kernel_release = get_str(rd, o, "triage", "kernel_release");
 	t->n_reports_dropped = (int)get_int(rd, o, "triage", "reports_dropped", 0, 0, 1 << 30);
+	get_canaries(rd, o, t);
 	const struct json_value *reps = json_get(o, "reports");
 	if (reps && reps->type != JSON_ARRAY) {
 		bad_field(rd, "triage", "reports", "an array");

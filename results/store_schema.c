@@ -82,6 +82,12 @@ static const char *const migrations[] = {
 	"CREATE INDEX runs_signature ON runs(signature);"
 	"CREATE INDEX reports_run ON reports(run_id);"
 	"CREATE INDEX reports_signature ON reports(signature);",
+	/* 2: seed-bug canaries per run (results/canary.h). */
+	"CREATE TABLE canaries ("
+	"  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+	"  bug INTEGER NOT NULL,"
+	"  state TEXT NOT NULL,"        /* reached, triggered or detected */
+	"  PRIMARY KEY(run_id, bug));",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
