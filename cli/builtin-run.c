@@ -33,7 +33,8 @@ static const char help[] =
 "    topofarm run - boot every topology on every kernel and record the outcome\n"
 "\n"
 "SYNOPSIS\n"
-"    topofarm run TOPO|DIR... [--kernels NAME,NAME|default] [-j N] [--out DIR]\n"
+"    topofarm run TOPO|DIR... [--kernels LIST|default] [--kernel BZIMAGE]...\n"
+"                 [-j N] [--out DIR]\n"
 "                 [--rerun K] [--timeout S] [--silence S] [--catalogue FILE]\n"
 "                 [--accel auto|tcg|kvm] [--qemu PATH] [--campaign NAME]\n"
 "\n"
@@ -70,8 +71,12 @@ static const char help[] =
 "    `expect` line, title) ends the output.\n"
 "\n"
 "OPTIONS\n"
-"    --kernels LIST    comma-separated catalogue names, or `default` (the\n"
-"                      catalogue's default pair; also when omitted)\n"
+"    --kernels LIST    comma-separated catalogue names, `default` (the\n"
+"                      catalogue's default pair; also when omitted), or\n"
+"                      ranges NAME..LAST (debian-6.1.0-47..56: every\n"
+"                      catalogue kernel debian-6.1.0-N, 47 <= N <= 56)\n"
+"    --kernel PATH     also boot this bzImage, as it is (a one-off without a\n"
+"                      catalogue entry; named image-FILE); alone, only it\n"
 "    -j N              boots at a time (default: the number of CPUs)\n"
 "    --out DIR         results directory (default results/out)\n"
 "    --rerun K         boot every topology on every kernel K times (default 1)\n"
@@ -101,6 +106,9 @@ struct options {
 	int jobs, rerun, timeout, silence;
 	char **topos;
 	int n_topos;
+	char **images;                /* --kernel PATH, repeatable */
+	int n_images;
+	bool kernels_given;
 };
 
 /* One finished run, for the summary. */
@@ -157,6 +165,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 	*o = (struct options){ .kernels = "default", .out = "results/out", .accel = "auto",
 			       .jobs = cpus > 0 ? (int)cpus : 1, .rerun = 1 };
 	o->topos = xcalloc((size_t)argc, sizeof *o->topos);
+	o->images = xcalloc((size_t)argc, sizeof *o->images);
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		const char **str = !strcmp(a, "--kernels") ? &o->kernels : !strcmp(a, "--out") ? &o->out
@@ -168,7 +177,12 @@ static int parse_options(int argc, char **argv, struct options *o)
 			if (!v)
 				return usage_error(&verb_run, "%s expects a value", a);
 			*str = v;
+			o->kernels_given |= str == &o->kernels;
 			i++;
+		} else if (!strcmp(a, "--kernel")) {
+			if (!v)
+				return usage_error(&verb_run, "--kernel expects a bzImage path");
+			o->images[o->n_images++] = argv[++i];
 		} else if (num) {
 			if (parse_int_opt(a, v, 1, num))
 				return EXIT_USAGE;
@@ -191,35 +205,40 @@ static int parse_options(int argc, char **argv, struct options *o)
 
 /* ---------- kernels ---------- */
 
-/* Resolves --kernels into catalogue entries, fetching or building what the
- * cache lacks. Returns 0, EXIT_USAGE or EXIT_ENV. */
-static int resolve_kernels(const struct kernel_catalogue *cat, const char *list,
+/* Resolves --kernels (names, default, NAME..LAST ranges) and --kernel
+ * images into catalogue entries, fetching or building what the cache
+ * lacks. Returns 0, EXIT_USAGE or EXIT_ENV. */
+static int resolve_kernels(struct kernel_catalogue *cat, const struct options *o,
 			   const struct kernel_entry ***out, int *n)
 {
-	*out = xcalloc(strlen(list) + 2, sizeof **out);
-	*n = 0;
-	if (!strcmp(list, "default")) {
-		const struct kernel_entry *a, *b;
-		if (kernel_default_pair(cat, &a, &b) != 0) {
-			fprintf(stderr, "topofarm run: the catalogue %s has no default pair\n", cat->path);
+	char *err = NULL;
+	struct strv names = { 0 };
+	for (int i = 0; i < o->n_images; i++) {
+		const struct kernel_entry *k = kernel_catalogue_add_image(cat, o->images[i], &err);
+		if (!k) {
+			fprintf(stderr, "topofarm run: --kernel %s\n", err);
+			free(err);
+			strv_free(&names);
 			return EXIT_USAGE;
 		}
-		(*out)[(*n)++] = a;
-		(*out)[(*n)++] = b;
-	} else {
-		char *copy = xstrdup(list), *save = NULL;
-		for (char *name = strtok_r(copy, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
-			const struct kernel_entry *k = kernel_find(cat, name);
-			if (!k) {
-				fprintf(stderr, "topofarm run: no kernel '%s' in %s (see `topofarm kernels list`)\n", name,
-					cat->path);
-				free(copy);
-				return EXIT_USAGE;
-			}
-			(*out)[(*n)++] = k;
-		}
-		free(copy);
+		strv_add(&names, k->name);
 	}
+	/* --kernel alone boots only the images; with --kernels, both. */
+	struct buf list = BUF_INIT;
+	if (!o->n_images || o->kernels_given)
+		buf_puts(&list, o->kernels);
+	for (int i = 0; i < names.n; i++)
+		buf_printf(&list, "%s%s", list.len ? "," : "", names.v[i]);
+	strv_free(&names);
+	size_t nk = 0;
+	int rc = kernel_list_resolve(cat, list.s, out, &nk, &err);
+	buf_free(&list);
+	if (rc) {
+		fprintf(stderr, "topofarm run: %s\n", err);
+		free(err);
+		return EXIT_USAGE;
+	}
+	*n = (int)nk;
 	for (int i = 0; i < *n; i++) {
 		char *image = kernel_image_path((*out)[i]), *err = NULL;
 		if (!image) {
@@ -406,13 +425,19 @@ static int check_tools(const struct topo_set *set)
 
 static int check_names(const struct topo_set *set)
 {
-	for (int i = 0; i < set->n; i++)
+	for (int i = 0; i < set->n; i++) {
+		if (!topo_name_valid(set->v[i].name)) {   /* it becomes OUT/runs/NAME: never a path escape */
+			fprintf(stderr, "topofarm run: %s: the name '%s' cannot name a run directory ([a-z0-9._-]+, not . or ..)\n",
+				set->paths[i], set->v[i].name);
+			return EXIT_USAGE;
+		}
 		for (int j = 0; j < i; j++)
 			if (!strcmp(set->v[i].name, set->v[j].name)) {
 				fprintf(stderr, "topofarm run: %s and %s are both named '%s': run directories are named after layouts\n",
 					set->paths[j], set->paths[i], set->v[i].name);
 				return EXIT_USAGE;
 			}
+	}
 	return 0;
 }
 
@@ -536,7 +561,7 @@ static int run_run(int argc, char **argv)
 	} else if (kernel_catalogue_load(o.catalogue, &cat, &err) != 0) {
 		fprintf(stderr, "topofarm run: %s\n", err);
 		rc = EXIT_USAGE;
-	} else if ((rc = resolve_kernels(cat, o.kernels, &ks, &nk))) {
+	} else if ((rc = resolve_kernels(cat, &o, &ks, &nk))) {
 		/* said */
 	} else if (!(c.base_initrd = initramfs_base(NULL, &err))) {
 		fprintf(stderr, "topofarm run: cannot build the guest initramfs: %s\n", err);
@@ -569,6 +594,7 @@ static int run_run(int argc, char **argv)
 	kernel_catalogue_free(cat);
 	topo_set_free(&set);
 	free(o.topos);
+	free(o.images);
 	return rc;
 }
 

@@ -10,16 +10,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char help[] =
 "NAME\n"
 "    topofarm triage - turn kernel console logs into crash reports\n"
 "\n"
 "SYNOPSIS\n"
-"    topofarm triage [--json] [--known FILE] [--end HOW] LOG...\n"
+"    topofarm triage [--json] [--known FILE] [--end HOW] LOG|-...\n"
 "\n"
 "DESCRIPTION\n"
-"    Reads each console LOG (any bytes, any length: CR, ANSI escapes, NULs\n"
+"    Reads each console LOG (- is standard input, once; any bytes, any length: CR, ANSI escapes, NULs\n"
 "    and cut-off lines are expected) and finds the kernel reports in it:\n"
 "    BUG/Oops (NULL pointer dereference, page fault, bad page state, soft\n"
 "    lockup, scheduling while atomic), general protection fault, kernel BUG\n"
@@ -54,6 +55,7 @@ static const char help[] =
 "\n"
 "EXAMPLES\n"
 "    topofarm triage console.log\n"
+"    dmesg | topofarm triage -\n"
 "    topofarm triage --json runs/*/console.log > reports.jsonl\n"
 "    topofarm triage --known my-known.conf --end timeout console.log\n"
 "\n"
@@ -134,7 +136,7 @@ static int run_triage(int argc, char **argv)
 	const char *known_path = NULL;
 	enum run_end end = RUN_END_UNKNOWN;
 	char **logs = xcalloc((size_t)argc, sizeof *logs);
-	int n_logs = 0, rc = EXIT_OK;
+	int n_logs = 0, n_stdin = 0, rc = EXIT_OK;
 
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -161,6 +163,9 @@ static int run_triage(int argc, char **argv)
 		} else if (a[0] == '-' && a[1]) {
 			free(logs);
 			return usage_error(&verb_triage, "unknown option '%s'", a);
+		} else if (!strcmp(a, "-") && n_stdin++) {
+			free(logs);
+			return usage_error(&verb_triage, "standard input (-) given twice");
 		} else {
 			logs[n_logs++] = argv[i];
 		}
@@ -183,7 +188,8 @@ static int run_triage(int argc, char **argv)
 
 	for (int i = 0; i < n_logs; i++) {
 		size_t len;
-		char *text = read_file(logs[i], &len);
+		bool from_stdin = !strcmp(logs[i], "-");
+		char *text = from_stdin ? read_fd(STDIN_FILENO, &len) : read_file(logs[i], &len);
 		if (!text) {
 			fprintf(stderr, "topofarm triage: %s: cannot read: %s\n", logs[i], strerror(errno));
 			rc = EXIT_USAGE;
@@ -192,10 +198,11 @@ static int run_triage(int argc, char **argv)
 		struct triage_result r;
 		triage_log(text, len, end, known, &r);
 		free(text);
+		const char *shown = from_stdin ? "<stdin>" : logs[i];
 		if (json)
-			print_json(logs[i], &r);
+			print_json(shown, &r);
 		else
-			print_human(logs[i], &r);
+			print_human(shown, &r);
 		if (r.outcome != OUTCOME_PASS && rc == EXIT_OK)
 			rc = EXIT_FINDINGS;
 		triage_result_free(&r);

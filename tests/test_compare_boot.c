@@ -12,6 +12,12 @@
 
 SLOW_TEST(compare_rerun_boots_missing_attempts_and_finds_the_fix)
 {
+	char *stock_image = test_kernel_image("farm-6.1-prefix");
+	char *fixed_image = stock_image ? test_kernel_image("farm-6.1") : NULL;
+	free(stock_image);
+	if (!fixed_image)
+		return;   /* skipped: `run` would build the kernel, which is not a test's job */
+	free(fixed_image);
 	char *out = path_join(test_tmpdir(), "results");
 	char *run[] = { (char *)topofarm_bin(), "run", "topologies/seeds/000-tiny-node.topo", "--kernels",
 			"farm-6.1-prefix,farm-6.1", "--out", out, NULL };

@@ -271,6 +271,9 @@ void topo_validate(const struct topology *t, struct topo_issues *out);
 void topo_issues_free(struct topo_issues *is);
 
 /* Helpers shared by everything downstream. */
+/* A topology name is [a-z0-9._-]+, shorter than TOPO_NAME_MAX, and not "."
+ * or "..": it names run directories, so check it before any path use. */
+bool topo_name_valid(const char *name);
 const struct topo_node *topo_node_by_id(const struct topology *t, int id);
 bool cpuset_has(const struct cpuset *s, int cpu);
 void cpuset_add(struct cpuset *s, int cpu);

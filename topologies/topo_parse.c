@@ -55,12 +55,13 @@ static int do_name(struct parser *p)
 		return -1;
 	const struct token *tk = &p->ln->tok[1];
 	for (const char *c = tk->s; *c; c++)
-		if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || strchr("._-", *c) || (*c >= 'A' && *c <= 'Z')))
-			return fail_at(p, tk->col + (int)(c - tk->s), "expected a name of letters, digits, '.', '_' or '-'");
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || strchr("._-", *c)))
+			return fail_at(p, tk->col + (int)(c - tk->s), "expected a name of lower-case letters, digits, '.', '_' or '-'");
 	if (strlen(tk->s) >= TOPO_NAME_MAX)
 		return fail_tok(p, tk, "expected a name shorter than %d characters", TOPO_NAME_MAX);
+	if (!topo_name_valid(tk->s))   /* "." and "..": the name becomes a directory */
+		return fail_tok(p, tk, "expected a name other than \".\" or \"..\" (it names the run directory)");
 	p->t->name = xstrdup(tk->s);
-	tk = &p->ln->tok[1];
 	return p->ln->n > 2 ? fail_tok(p, &p->ln->tok[2], "expected only a name after \"name\"") : 0;
 }
 

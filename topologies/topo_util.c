@@ -22,6 +22,16 @@ int outcome_from_name(const char *s)
 	return -1;
 }
 
+bool topo_name_valid(const char *name)
+{
+	if (!name || !*name || strlen(name) >= TOPO_NAME_MAX || !strcmp(name, ".") || !strcmp(name, ".."))
+		return false;
+	for (const char *c = name; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '.' || *c == '_' || *c == '-'))
+			return false;
+	return true;
+}
+
 const struct topo_node *topo_node_by_id(const struct topology *t, int id)
 {
 	for (int i = 0; i < t->n_nodes; i++)
