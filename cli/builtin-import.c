@@ -26,7 +26,7 @@ static const char help[] =
 "    mem=, numa=, movable_node, kernelcore=, movablecore=,\n"
 "    memhp_default_state=), \"Early memory node ranges\", \"Initmem setup\n"
 "    node\", the CPU count, a quoted QEMU command line (-m, -smp, -machine,\n"
-"    -object memory-backend-*, -numa node, -append).\n"
+"    -object memory-backend-*, -numa node, -numa dist, -append).\n"
 "\n"
 "    It writes a .topo that reproduces the layout, checked against the same\n"
 "    layout model `topofarm show` prints: QEMU -numa nodes when QEMU builds\n"

@@ -2,6 +2,7 @@
  * out (human text or one JSON object per log). A thin layer over
  * results/triage.h. */
 #include "cli/verb.h"
+#include "results/divergence.h"
 #include "results/triage.h"
 #include "common/buf.h"
 #include "common/fsutil.h"
@@ -17,7 +18,7 @@ static const char help[] =
 "    topofarm triage - turn kernel console logs into crash reports\n"
 "\n"
 "SYNOPSIS\n"
-"    topofarm triage [--json] [--known FILE] [--end HOW] LOG|-...\n"
+"    topofarm triage [--json] [--known FILE] [--end HOW] [--topology T.topo] LOG|-...\n"
 "\n"
 "DESCRIPTION\n"
 "    Reads each console LOG (- is standard input, once; any bytes, any length: CR, ANSI escapes, NULs\n"
@@ -52,6 +53,10 @@ static const char help[] =
 "                  built-in one (format: results/known.conf).\n"
 "    --end HOW     How the run ended, when known: unknown (default),\n"
 "                  guest-done, panic, silence, timeout, qemu-exit, infra.\n"
+"    --topology T  Also apply the layout oracle: a log that passes but\n"
+"                  differs from what the layout model predicts for T\n"
+"                  (docs/model.md) is a divergence; both views of each\n"
+"                  differing group are printed (not with --json).\n"
 "\n"
 "EXAMPLES\n"
 "    topofarm triage console.log\n"
@@ -133,7 +138,7 @@ static void print_json(const char *path, const struct triage_result *r)
 static int run_triage(int argc, char **argv)
 {
 	bool json = false;
-	const char *known_path = NULL;
+	const char *known_path = NULL, *topo_path = NULL;
 	enum run_end end = RUN_END_UNKNOWN;
 	char **logs = xcalloc((size_t)argc, sizeof *logs);
 	int n_logs = 0, n_stdin = 0, rc = EXIT_OK;
@@ -142,6 +147,12 @@ static int run_triage(int argc, char **argv)
 		const char *a = argv[i];
 		if (!strcmp(a, "--json")) {
 			json = true;
+		} else if (!strcmp(a, "--topology")) {
+			if (i + 1 >= argc) {
+				free(logs);
+				return usage_error(&verb_triage, "%s needs an argument", a);
+			}
+			topo_path = argv[++i];
 		} else if (!strcmp(a, "--known") || !strcmp(a, "--end")) {
 			if (i + 1 >= argc) {
 				free(logs);
@@ -186,6 +197,20 @@ static int run_triage(int argc, char **argv)
 		}
 	}
 
+	struct topology topo;
+	bool have_topo = false;
+	if (topo_path) {
+		struct topo_error te;
+		if (topo_parse_file(topo_path, &topo, &te) != 0) {
+			char *msg = topo_error_string(&te);
+			fprintf(stderr, "%s\n", msg);
+			free(msg);
+			known_list_free(known);
+			free(logs);
+			return EXIT_USAGE;
+		}
+		have_topo = true;
+	}
 	for (int i = 0; i < n_logs; i++) {
 		size_t len;
 		bool from_stdin = !strcmp(logs[i], "-");
@@ -197,17 +222,33 @@ static int run_triage(int argc, char **argv)
 		}
 		struct triage_result r;
 		triage_log(text, len, end, known, &r);
+		struct divergence d = { 0 };
+		if (have_topo && r.outcome == OUTCOME_PASS) {
+			divergence_check(&topo, text, len, NULL, &d);
+			if (d.n) {
+				r.outcome = OUTCOME_DIVERGENCE;
+				r.title = divergence_title(&d);
+			}
+		}
 		free(text);
 		const char *shown = from_stdin ? "<stdin>" : logs[i];
 		if (json)
 			print_json(shown, &r);
 		else
 			print_human(shown, &r);
+		if (!json && d.n) {
+			char *both = divergence_text(&d);
+			fputs(both, stdout);
+			free(both);
+		}
+		divergence_free(&d);
 		if (r.outcome != OUTCOME_PASS && rc == EXIT_OK)
 			rc = EXIT_FINDINGS;
 		triage_result_free(&r);
 	}
 	known_list_free(known);
+	if (have_topo)
+		topo_free(&topo);
 	free(logs);
 	return rc;
 }

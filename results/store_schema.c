@@ -82,7 +82,16 @@ static const char *const migrations[] = {
 	"CREATE INDEX runs_signature ON runs(signature);"
 	"CREATE INDEX reports_run ON reports(run_id);"
 	"CREATE INDEX reports_signature ON reports(signature);",
-	/* 2: seed-bug canaries per run (results/canary.h). */
+	/* 2: the layout oracle's differences (outcome divergence), both views. */
+	"CREATE TABLE divergences ("
+	"  id INTEGER PRIMARY KEY,"
+	"  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+	"  seq INTEGER NOT NULL,"
+	"  grp TEXT NOT NULL,"          /* "Zone ranges", "probe memory-blocks", ... */
+	"  model TEXT NOT NULL,"        /* the model's lines the kernel did not show */
+	"  kernel TEXT NOT NULL);"      /* the kernel's lines the model did not predict */
+	"CREATE INDEX divergences_run ON divergences(run_id);",
+	/* 3: seed-bug canaries per run (results/canary.h). */
 	"CREATE TABLE canaries ("
 	"  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
 	"  bug INTEGER NOT NULL,"

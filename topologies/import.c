@@ -57,7 +57,7 @@ struct importer {
 	int cpu_node[TOPO_MAX_CPUS];    /* -1: not known */
 	bool cpu_node_known;
 	struct strv params;             /* carried kernel parameters */
-	bool exactmap, generated;
+	bool exactmap, generated, shrunk;
 	int slots;
 	uint64_t maxmem;
 };
@@ -270,6 +270,42 @@ static uint64_t high_zone(bool q35)
 	return q35 ? 0x21000 : 0x20000;
 }
 
+/* A map above 4G too large to back (seed 003's 1.7 TiB /proc/iomem) is
+ * shrunk: every range and gap above 4G longer than 2 GiB loses whole 2 GiB
+ * units, so each boundary keeps its offset in the largest x86 memory block
+ * (2 GiB): which block is shared by RAM and PMEM, which node ends mid-block,
+ * stays as reported. Only a map without NUMA ranges is shrunk. */
+static void shrink_map(struct importer *im)
+{
+	const uint64_t unit = 2 * GiB;
+	uint64_t shift = 0, prev_end = 4 * GiB;
+	bool shrunk = false;
+	for (int i = 0; i < im->n_map; i++) {
+		struct printed_range *r = &im->map[i];
+		if (r->end <= 4 * GiB)
+			continue;
+		uint64_t start = r->start < 4 * GiB ? 4 * GiB : r->start;
+		if (start > prev_end) {         /* the gap before it */
+			uint64_t gap = start - prev_end;
+			if (gap > unit) {
+				shift += gap - (unit + gap % unit);
+				shrunk = true;
+			}
+		}
+		uint64_t len = r->end - start, keep = len <= unit ? len : unit + len % unit;
+		prev_end = r->end;
+		if (r->start >= 4 * GiB)
+			r->start -= shift;
+		shift += len - keep;
+		shrunk |= len != keep;
+		r->end -= shift;
+	}
+	if (shrunk)
+		note(im, "not reproduced as reported: the map above 4G is too large to back here; every range and gap "
+			 "above 4G longer than 2G was shortened by whole 2G units, so each boundary keeps its offset in "
+			 "a 2G memory block (the addresses printed differ from the report's)");
+}
+
 /* The -m that gives QEMU RAM under every reported range. */
 static int choose_memory(struct importer *im)
 {
@@ -317,6 +353,11 @@ static int choose_memory(struct importer *im)
 	if (!im->memory)
 		return fail(im, 0, "no memory layout in the report (expected BIOS-e820:/user: map lines, "
 				   "ACPI: SRAT: lines, \"Early memory node ranges\", /proc/iomem lines or a QEMU command line)");
+	if (im->memory > IMPORT_MAX_MEMORY && im->n_map && !im->n_nodes && !im->shrunk) {
+		im->shrunk = true;
+		shrink_map(im);
+		return choose_memory(im);
+	}
 	if (im->memory > IMPORT_MAX_MEMORY) {
 		char need[32], max[32];
 		size_human(im->memory, need, sizeof need);
@@ -496,20 +537,31 @@ static char *compose(struct importer *im, const char *exactmap)
 			cpu_list(im, i, &b);
 			buf_putc(&b, '\n');
 		}
+		for (int i = 0; i < im->q.n_dist; i++)
+			if (im->q.dist[i].src != im->q.dist[i].dst || im->q.dist[i].val != 10)
+				buf_printf(&b, "distance %d %d %d oneway\n", im->q.dist[i].src, im->q.dist[i].dst,
+					   im->q.dist[i].val);
 	} else if (im->n_nodes) {
 		im->generated = true;
 		buf_puts(&b, "\nfirmware generated\n");
+		/* CPU entries in the order the kernel printed them (PXMs become
+		 * node ids in order of first appearance, CPUs first), then the
+		 * CPUs the report did not place. */
+		for (int i = 0; i < im->c.n_cpus_srat; i++)
+			if (im->c.cpus_srat[i].apic < im->cpus)
+				buf_printf(&b, "srat cpu pxm=%d apic=%d\n", im->c.cpus_srat[i].pxm, im->c.cpus_srat[i].apic);
 		for (int cpu = 0; cpu < im->cpus; cpu++) {
-			int node = im->cpu_node[cpu] >= 0 ? im->cpu_node[cpu] : 0;
-			int pxm = node;
+			bool printed = false;
+			for (int i = 0; i < im->c.n_cpus_srat; i++)
+				printed |= im->c.cpus_srat[i].apic == cpu;
+			if (printed)
+				continue;
+			int node = im->cpu_node[cpu] >= 0 ? im->cpu_node[cpu] : 0, pxm = node;
 			for (int i = 0; i < im->n_srat; i++)
 				if (im->srat[i].node == node) {
 					pxm = im->srat[i].pxm;
 					break;
 				}
-			for (int i = 0; i < im->c.n_cpus_srat; i++)
-				if (im->c.cpus_srat[i].apic == cpu)
-					pxm = im->c.cpus_srat[i].pxm;
 			buf_printf(&b, "srat cpu pxm=%d apic=%d\n", pxm, cpu);
 		}
 		if (im->n_srat) {
@@ -635,15 +687,29 @@ static int decide_e820(struct importer *im)
 	if (same && !user)
 		note(im, "SeaBIOS reserves the top of RAM below 4G (128K on pc, 132K on q35, growing with the ACPI "
 			 "tables): the end of the last usable range below 4G is exact to 64K");
+	if (same) {
+		layout_free(&l);
+		topo_free(&t);
+		return 0;
+	}
+	/* A map quoted from 4G up (iomem excerpts) gets QEMU's own map below
+	 * 4G: the kernel cannot boot without low memory. */
+	bool has_low = false;
+	for (int i = 0; i < im->n_map; i++)
+		has_low |= im->map[i].start < 4 * GiB;
+	struct mem_range *v = xmalloc(sizeof *v * (size_t)(im->n_map + l.n_e820 + 1));
+	int n = 0;
+	for (int i = 0; !has_low && i < l.n_e820; i++)
+		if (l.e820[i].end <= 4 * GiB)
+			v[n++] = l.e820[i];
+	if (!has_low)
+		note(im, "the report quotes no map below 4G: QEMU's and SeaBIOS's own map is used there");
+	for (int i = 0; i < im->n_map; i++)
+		v[n++] = (struct mem_range){ im->map[i].start, im->map[i].end, -1, im->map[i].type, false };
+	char *exact = e820_to_exactmap(v, n);
+	free(v);
 	layout_free(&l);
 	topo_free(&t);
-	if (same)
-		return 0;
-	struct mem_range *v = xmalloc(sizeof *v * (size_t)im->n_map);
-	for (int i = 0; i < im->n_map; i++)
-		v[i] = (struct mem_range){ im->map[i].start, im->map[i].end, -1, im->map[i].type, false };
-	char *exact = e820_to_exactmap(v, im->n_map);
-	free(v);
 	strv_add(&im->params, exact);
 	free(exact);
 	im->exactmap = true;

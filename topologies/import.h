@@ -40,6 +40,8 @@ struct qemu_facts {
 	int cpus, sockets;
 	struct qemu_node nodes[IMPORT_MAX_QEMU_NODES];
 	int n_nodes;
+	struct qemu_dist { int src, dst, val; } *dist;   /* -numa dist, as given */
+	int n_dist;
 	char *append;           /* -append text, or NULL */
 };
 /* Finds the first QEMU command line in the report and reads it. 0 on

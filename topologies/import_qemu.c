@@ -201,6 +201,15 @@ static int read_words(struct qemu_facts *q, const struct words *w, const char *f
 		} else if (!strcmp(a, "-numa")) {
 			if (!strncmp(v, "node", 4) && numa_node(q, v, be, n_be, file, err))
 				return -1;
+			if (!strncmp(v, "dist,", 5)) {
+				char src[16], dst[16], d[16];
+				if (!opt(v, "src", src, sizeof src) || !opt(v, "dst", dst, sizeof dst) ||
+				    !opt(v, "val", d, sizeof d) || atoi(d) < 0 || atoi(d) > 255 || atoi(src) < 0 ||
+				    atoi(dst) < 0 || atoi(src) >= IMPORT_MAX_QEMU_NODES || atoi(dst) >= IMPORT_MAX_QEMU_NODES)
+					return fail(err, file, q->line, "expected dist,src=N,dst=M,val=D (0..255) in", v);
+				q->dist = xrealloc(q->dist, sizeof *q->dist * (size_t)(q->n_dist + 1));
+				q->dist[q->n_dist++] = (struct qemu_dist){ atoi(src), atoi(dst), atoi(d) };
+			}
 			i++;
 		} else if (!strcmp(a, "-append")) {
 			free(q->append);
@@ -243,5 +252,6 @@ int qemu_facts_read(const struct report_lines *r, const char *file, struct qemu_
 void qemu_facts_free(struct qemu_facts *q)
 {
 	free(q->append);
+	free(q->dist);
 	memset(q, 0, sizeof *q);
 }

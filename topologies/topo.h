@@ -174,11 +174,16 @@ struct topo_step {
 enum outcome {
 	OUTCOME_PASS, OUTCOME_WARNING, OUTCOME_OOPS, OUTCOME_PANIC,
 	OUTCOME_HANG, OUTCOME_BOOT_FAIL, OUTCOME_INFRA,
+	OUTCOME_DIVERGENCE,           /* booted clean, but not what the layout model predicts */
 	OUTCOME__COUNT
 };
 const char *outcome_name(enum outcome o);
 /* Returns -1 for an unknown name. */
 int outcome_from_name(const char *s);
+/* Seriousness for "the worst of several runs": infra 0 (says nothing about
+ * the kernel), pass 1, divergence 2, warning 3, hang 4, oops 5, boot-fail 6,
+ * panic 7. */
+int outcome_rank(enum outcome o);
 
 struct topo_expect {
 	char *kernel;                 /* kernel name, or "*" for any */

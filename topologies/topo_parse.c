@@ -637,7 +637,7 @@ static int do_expect(struct parser *p)
 	const struct token *k = &p->ln->tok[1], *o = &p->ln->tok[2];
 	int oc = outcome_from_name(o->s);
 	if (oc < 0)
-		return fail_tok(p, o, "expected an outcome: pass, warning, oops, panic, hang, boot-fail or infra, found \"%s\"", o->s);
+		return fail_tok(p, o, "expected an outcome: pass, divergence, warning, oops, panic, hang, boot-fail or infra, found \"%s\"", o->s);
 	for (int i = 0; i < p->t->n_expects; i++)
 		if (!strcmp(p->t->expects[i].kernel, k->s))
 			return fail_tok(p, k, "expected one expectation per kernel (%s already at line %d)", k->s,

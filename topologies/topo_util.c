@@ -6,12 +6,21 @@
 #include <string.h>
 
 static const char *const outcome_names[OUTCOME__COUNT] = {
-	"pass", "warning", "oops", "panic", "hang", "boot-fail", "infra",
+	"pass", "warning", "oops", "panic", "hang", "boot-fail", "infra", "divergence",
 };
 
 const char *outcome_name(enum outcome o)
 {
 	return (unsigned)o < OUTCOME__COUNT ? outcome_names[o] : "?";
+}
+
+int outcome_rank(enum outcome o)
+{
+	static const int rank[OUTCOME__COUNT] = {
+		[OUTCOME_INFRA] = 0, [OUTCOME_PASS] = 1, [OUTCOME_DIVERGENCE] = 2, [OUTCOME_WARNING] = 3,
+		[OUTCOME_HANG] = 4, [OUTCOME_OOPS] = 5, [OUTCOME_BOOT_FAIL] = 6, [OUTCOME_PANIC] = 7,
+	};
+	return (unsigned)o < OUTCOME__COUNT ? rank[o] : 0;
 }
 
 int outcome_from_name(const char *s)
