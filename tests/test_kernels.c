@@ -459,7 +459,7 @@ SLOW_TEST(kernels_build_farm_6_1_bugs_into_an_empty_cache)
 	char *info = xasprintf("%s/kernels/farm-6.1-bugs-%s/kernel.txt", test_tmpdir(), key);
 	char *patches = kernel_record_get(info, "patches");
 	CHECK_STR(patches, "bugs/switches.patch,bugs/000-node-min-size.patch,bugs/001-offline-node-clears-cpu.patch,"
-		  "bugs/002-uninit-section-tail.patch,bugs/003-removable-walk.patch,bugs/004-uninit-hole-between-nodes.patch");
+		  "bugs/002-section-tail-zone0.patch,bugs/003-removable-walk.patch,bugs/004-uninit-hole-between-nodes.patch");
 	free(patches);
 	free(info);
 	free(image);
