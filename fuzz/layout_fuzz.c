@@ -9,10 +9,13 @@
  * the corpus keeps layouts that differ in ways the kernel can notice.
  * `topofarm gen --from-corpus` turns the corpus into .topo files.
  * Two caches keep text round trips off the hot path: parsed corpus entries
- * (the mutator clones the parsed entry instead of parsing its text again),
+ * and mutants (the mutator clones the parsed entry instead of parsing its
+ * text again; libFuzzer mutates each mutant up to -mutate_depth times),
  * and the features of the mutant just printed (the run that follows finds
  * them by the text's hash; any other input takes the full parse, validate,
- * lay out and extract path, which test_gen.c exercises).
+ * lay out and extract path). The sanitizer build (layout_fuzz, built with
+ * LAYOUT_FUZZ_VERIFY) never trusts the feature cache: it recomputes and
+ * aborts if printing and parsing a mutant changed its features.
  * With LAYOUT_FUZZ_STATS=1 it counts the distinct features and feature
  * sets it reached and prints them at exit (bench/fuzz compares that with `gen`). */
 #include "topologies/gen.h"
@@ -98,13 +101,24 @@ static struct {
 } last_mutant;
 
 /* Parsed corpus entries, by text hash (a direct-mapped cache). */
-#define PARSED_SLOTS 4096
+#define PARSED_SLOTS 2048
 static struct parsed {
 	uint64_t hash;
 	size_t len;
 	bool used;
 	struct topology t;
 } parsed[PARSED_SLOTS];
+
+static void remember_parsed(uint64_t h, size_t size, const struct topology *t)
+{
+	struct parsed *p = &parsed[h % PARSED_SLOTS];
+	if (p->used)
+		topo_free(&p->t);
+	topo_clone(t, &p->t);
+	p->hash = h;
+	p->len = size;
+	p->used = true;
+}
 
 static bool parse_cached(const uint8_t *data, size_t size, struct topology *out)
 {
@@ -117,12 +131,7 @@ static bool parse_cached(const uint8_t *data, size_t size, struct topology *out)
 	struct topo_error err;
 	if (topo_parse((const char *)data, size, "fuzz", out, &err))
 		return false;
-	if (p->used)
-		topo_free(&p->t);
-	topo_clone(out, &p->t);
-	p->hash = h;
-	p->len = size;
-	p->used = true;
+	remember_parsed(h, size, out);
 	return true;
 }
 
@@ -148,10 +157,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (stats)
 			atexit(print_stats);
 	}
-	if (last_mutant.valid && last_mutant.len == size && last_mutant.hash == text_hash(data, size)) {
+	bool cached = last_mutant.valid && last_mutant.len == size && last_mutant.hash == text_hash(data, size);
+#ifndef LAYOUT_FUZZ_VERIFY
+	if (cached) {
 		count_features(&last_mutant.fs);
 		return 0;
 	}
+#endif
 	struct topology t;
 	struct topo_error err;
 	if (topo_parse((const char *)data, size, "fuzz", &t, &err)) {
@@ -166,6 +178,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			struct feature_set fs;
 			layout_features(&t, &m, &fs);
 			count_features(&fs);
+			/* The checking build recomputes what the cache had: printing a
+			 * mutant and parsing it back must not change what the kernel sees. */
+			if (cached && feature_set_hash(&fs) != feature_set_hash(&last_mutant.fs))
+				abort();
+		} else if (cached) {
+			abort();
 		}
 		model_free(&m);
 	}
@@ -219,15 +237,18 @@ size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsi
 			model_free(&m);
 			char *text = topo_print(&t);
 			size_t n = strlen(text);
-			topo_free(&t);
 			if (n <= max_size) {
 				memcpy(data, text, n);
 				free(text);
 				last_mutant.hash = text_hash(data, n);
 				last_mutant.len = n;
 				last_mutant.valid = true;
+				/* libFuzzer mutates a mutant again (-mutate_depth): keep it parsed. */
+				remember_parsed(last_mutant.hash, n, &t);
+				topo_free(&t);
 				return n;
 			}
+			topo_free(&t);
 			free(text);
 			continue;
 		}

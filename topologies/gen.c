@@ -147,6 +147,10 @@ static void rebuild_distance_lines(struct topology *t)
 			t->distance_lines[t->n_distance_lines++] = (struct topo_distance_line){ i, j, a != r, { 0, 0 } };
 		}
 	t->any_distance = t->n_distance_lines > 0;
+	if (!t->any_distance) {               /* as the parser leaves a file without distance lines */
+		free(t->distance);
+		t->distance = NULL;
+	}
 }
 
 static void repair_hmat(struct topology *t)

@@ -465,7 +465,7 @@ static void hotplug_features(const struct topology *t, const struct layout *l, s
 static void slit_hmat_features(const struct topology *t, struct feature_set *fs)
 {
 	bool gen = t->firmware == FIRMWARE_GENERATED;
-	for (int i = 0; i < t->n_nodes && t->distance; i++)
+	for (int i = 0; i < t->n_nodes && t->distance && t->n_distance_lines; i++)   /* lines: what the file says */
 		for (int j = 0; j < t->n_nodes; j++) {
 			int d = topo_distance(t, i, j), r = topo_distance(t, j, i);
 			unsigned v = i == j ? (d == 10 ? 0 : 1) : d == 255 ? 2 : d <= 10 ? 3 : d < 20 ? 4 : d == 20 ? 5 : d > 100 ? 6 : 7;
