@@ -1,8 +1,10 @@
 /* fuzz/layout_fuzz.c: the structure-aware libFuzzer harness over layouts.
  * Inputs are .topo texts. The custom mutator parses one, applies a mutation
  * operation of the generator (topologies/gen.h: the same operations the
- * strategies are built from) and prints it back, so every input libFuzzer
- * tries is a valid, bootable layout. The coverage signal is not code
+ * strategies are built from) and prints it back; the custom crossover
+ * gives one layout a whole part of another (machine, command line,
+ * firmware tables, hotplug steps). Every input libFuzzer tries is thus a
+ * valid, bootable layout. The coverage signal is not code
  * coverage (the libraries are built without it) but the layout's features
  * (topologies/layout_features.h, the layout model's facts among them),
  * exported as libFuzzer extra counters:
@@ -255,4 +257,42 @@ size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsi
 		topo_free(&t);
 	}
 	return size;
+}
+
+/* Crossover on the structure: the first layout takes one whole part of the
+ * second (machine, command line, firmware tables, or hotplug steps). */
+size_t LLVMFuzzerCustomCrossOver(const uint8_t *data1, size_t size1, const uint8_t *data2, size_t size2,
+				 uint8_t *out, size_t max_out, unsigned int seed)
+{
+	struct rng r;
+	rng_seed(&r, seed, 0xc505);
+	struct topology a, b;
+	if (!parse_cached(data1, size1, &a))
+		return 0;
+	if (!parse_cached(data2, size2, &b)) {
+		topo_free(&a);
+		return 0;
+	}
+	size_t n = 0;
+	struct model m;
+	last_mutant.valid = false;
+	if (gen_crossover(&a, &b, &r) == 0 && model_compute(&a, &m, NULL) == 0) {
+		layout_features(&a, &m, &last_mutant.fs);
+		model_free(&m);
+		char *text = topo_print(&a);
+		n = strlen(text);
+		if (n <= max_out) {
+			memcpy(out, text, n);
+			last_mutant.hash = text_hash(out, n);
+			last_mutant.len = n;
+			last_mutant.valid = true;
+			remember_parsed(last_mutant.hash, n, &a);
+		} else {
+			n = 0;
+		}
+		free(text);
+	}
+	topo_free(&a);
+	topo_free(&b);
+	return n;
 }

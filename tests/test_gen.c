@@ -165,7 +165,7 @@ TEST(gen_machine_option_forces_the_machine)
 	}
 }
 
-TEST(gen_mutations_keep_layouts_valid)
+TEST(gen_mutations_and_crossovers_keep_layouts_valid)
 {
 	struct file_list seeds;
 	list_files("topologies/seeds", ".topo", &seeds);
@@ -194,6 +194,26 @@ TEST(gen_mutations_keep_layouts_valid)
 		topo_free(&t);
 	}
 	CHECK(ok > 3000);
+	/* Crossover between seeds keeps layouts valid as well. */
+	int crossed = 0;
+	for (int i = 0; i < 500; i++) {
+		struct topology a, b;
+		struct topo_error err;
+		REQUIRE(topo_parse_file(seeds.v[i % seeds.n], &a, &err) == 0);
+		REQUIRE(topo_parse_file(seeds.v[(i / seeds.n) % seeds.n], &b, &err) == 0);
+		if (gen_crossover(&a, &b, &r) == 0) {
+			crossed++;
+			char *text = topo_print(&a);
+			struct topology u;
+			REQUIRE(topo_parse(text, strlen(text), "crossed", &u, &err) == 0);
+			CHECK(gen_acceptable(&u));
+			topo_free(&u);
+			free(text);
+		}
+		topo_free(&a);
+		topo_free(&b);
+	}
+	CHECK(crossed > 200);
 	file_list_free(&seeds);
 }
 
