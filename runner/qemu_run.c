@@ -267,7 +267,7 @@ int boot_start(const struct boot_request *rq, struct boot *b)
 		char *qmp = b->sock_dir ? xasprintf("%s/qmp", b->sock_dir) : NULL;
 		struct qemu_config cfg = {
 			.qemu = rq->qemu, .kernel = rq->kernel_image, .initrd = initrd,
-			.accel = rq->accel, .qmp_socket = qmp,
+			.accel = rq->accel, .qmp_socket = qmp, .extra_append = rq->kernel_cmdline,
 		};
 		free(err);
 		err = NULL;

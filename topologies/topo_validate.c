@@ -174,8 +174,20 @@ static void check_hmat(const struct topology *t, struct topo_issues *is)
 	}
 	for (int i = 0; i < t->n_hmat_cache; i++) {
 		const struct topo_hmat_cache *c = &t->hmat_cache[i];
-		if (!topo_node_by_id(t, c->node))
+		if (!topo_node_by_id(t, c->node)) {
 			add(is, true, c->pos, "hmat-cache node=%d does not exist. QEMU: \"Invalid node-id=%d, it should be less than %d\"", c->node, c->node, t->n_nodes);
+			continue;
+		}
+		bool latency = false, bandwidth = false;
+		for (int k = 0; k < t->n_hmat_lb; k++)
+			if (t->hmat_lb[k].target == c->node && t->hmat_lb[k].hierarchy == HMAT_MEMORY) {
+				latency |= t->hmat_lb[k].type < HMAT_ACCESS_BANDWIDTH;
+				bandwidth |= t->hmat_lb[k].type >= HMAT_ACCESS_BANDWIDTH;
+			}
+		if (!latency || !bandwidth)
+			add(is, true, c->pos, "hmat-cache node=%d needs hmat-lb latency and bandwidth lines with target=%d. QEMU: "
+			    "\"The latency and bandwidth information of node-id=%d should be provided before memory side cache attributes\"",
+			    c->node, c->node, c->node);
 	}
 }
 

@@ -1,0 +1,237 @@
+/* fuzz/layout_fuzz.c: the structure-aware libFuzzer harness over layouts.
+ * Inputs are .topo texts. The custom mutator parses one, applies a mutation
+ * operation of the generator (topologies/gen.h: the same operations the
+ * strategies are built from) and prints it back, so every input libFuzzer
+ * tries is a valid, bootable layout. The coverage signal is not code
+ * coverage (the libraries are built without it) but the layout's features
+ * (topologies/layout_features.h, the layout model's facts among them),
+ * exported as libFuzzer extra counters:
+ * the corpus keeps layouts that differ in ways the kernel can notice.
+ * `topofarm gen --from-corpus` turns the corpus into .topo files.
+ * Two caches keep text round trips off the hot path: parsed corpus entries
+ * (the mutator clones the parsed entry instead of parsing its text again),
+ * and the features of the mutant just printed (the run that follows finds
+ * them by the text's hash; any other input takes the full parse, validate,
+ * lay out and extract path, which test_gen.c exercises).
+ * With LAYOUT_FUZZ_STATS=1 it counts the distinct features and feature
+ * sets it reached and prints them at exit (bench/fuzz compares that with `gen`). */
+#include "topologies/gen.h"
+#include "topologies/layout_features.h"
+#include "topologies/topo_edit.h"
+#include "acpi-gen/model.h"
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+size_t LLVMFuzzerMutate(uint8_t *data, size_t size, size_t max_size);
+
+__attribute__((section("__libfuzzer_extra_counters"))) static uint8_t feature_counters[FEATURE_SPACE + 1];
+/* The last counter says "not a layout": it keeps the first input (empty
+ * when the corpus is) so the mutator can replace it by a generated one. */
+#define NOT_A_LAYOUT FEATURE_SPACE
+
+/* Distinct feature-set hashes (open addressing), for LAYOUT_FUZZ_STATS. */
+static uint64_t *seen;
+static size_t seen_cap, seen_n;
+static int stats = -1;
+
+static void seen_add(uint64_t h)
+{
+	if (!h)
+		h = 1;
+	if (seen_n * 2 >= seen_cap) {
+		size_t cap = seen_cap ? seen_cap * 2 : 1 << 16;
+		uint64_t *v = calloc(cap, sizeof *v);
+		if (!v)
+			abort();
+		for (size_t i = 0; i < seen_cap; i++)
+			if (seen[i])
+				for (size_t k = seen[i] & (cap - 1);; k = (k + 1) & (cap - 1))
+					if (!v[k]) {
+						v[k] = seen[i];
+						break;
+					}
+		free(seen);
+		seen = v;
+		seen_cap = cap;
+	}
+	for (size_t k = h & (seen_cap - 1);; k = (k + 1) & (seen_cap - 1)) {
+		if (seen[k] == h)
+			return;
+		if (!seen[k]) {
+			seen[k] = h;
+			seen_n++;
+			return;
+		}
+	}
+}
+
+static bool feature_seen[FEATURE_SPACE];
+static size_t features_n;
+
+static void print_stats(void)
+{
+	fprintf(stderr, "layout_fuzz: distinct features: %zu, distinct feature sets: %zu\n", features_n, seen_n);
+}
+
+static uint64_t text_hash(const uint8_t *p, size_t n)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
+	for (; n >= 8; p += 8, n -= 8) {
+		uint64_t w;
+		memcpy(&w, p, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+	}
+	for (; n; p++, n--)
+		h = (h ^ *p) * 0xc4ceb9fe1a85ec53ULL;
+	return h ^ (h >> 29);
+}
+
+/* The features of the mutant the mutator printed last. */
+static struct {
+	uint64_t hash;
+	size_t len;
+	bool valid;
+	struct feature_set fs;
+} last_mutant;
+
+/* Parsed corpus entries, by text hash (a direct-mapped cache). */
+#define PARSED_SLOTS 4096
+static struct parsed {
+	uint64_t hash;
+	size_t len;
+	bool used;
+	struct topology t;
+} parsed[PARSED_SLOTS];
+
+static bool parse_cached(const uint8_t *data, size_t size, struct topology *out)
+{
+	uint64_t h = text_hash(data, size);
+	struct parsed *p = &parsed[h % PARSED_SLOTS];
+	if (p->used && p->hash == h && p->len == size) {
+		topo_clone(&p->t, out);
+		return true;
+	}
+	struct topo_error err;
+	if (topo_parse((const char *)data, size, "fuzz", out, &err))
+		return false;
+	if (p->used)
+		topo_free(&p->t);
+	topo_clone(out, &p->t);
+	p->hash = h;
+	p->len = size;
+	p->used = true;
+	return true;
+}
+
+static void count_features(const struct feature_set *fs)
+{
+	for (int i = 0; i < fs->n; i++)
+		if (feature_counters[fs->v[i]] < 255)
+			feature_counters[fs->v[i]]++;
+	if (!stats)
+		return;
+	seen_add(feature_set_hash(fs));
+	for (int i = 0; i < fs->n; i++)
+		if (!feature_seen[fs->v[i]]) {
+			feature_seen[fs->v[i]] = true;
+			features_n++;
+		}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (stats < 0) {
+		stats = getenv("LAYOUT_FUZZ_STATS") && !strcmp(getenv("LAYOUT_FUZZ_STATS"), "1");
+		if (stats)
+			atexit(print_stats);
+	}
+	if (last_mutant.valid && last_mutant.len == size && last_mutant.hash == text_hash(data, size)) {
+		count_features(&last_mutant.fs);
+		return 0;
+	}
+	struct topology t;
+	struct topo_error err;
+	if (topo_parse((const char *)data, size, "fuzz", &t, &err)) {
+		feature_counters[NOT_A_LAYOUT] = 1;
+		return 0;
+	}
+	struct topo_issues is;
+	topo_validate(&t, &is);
+	struct model m;
+	if (!is.n_errors && model_compute(&t, &m, NULL) == 0) {
+		if (gen_bootable(&t, &m.layout)) {
+			struct feature_set fs;
+			layout_features(&t, &m, &fs);
+			count_features(&fs);
+		}
+		model_free(&m);
+	}
+	topo_issues_free(&is);
+	topo_free(&t);
+	return 0;
+}
+
+/* A fresh generated layout, when the input is not one (an empty corpus,
+ * or bytes from elsewhere). */
+static size_t fresh(uint8_t *data, size_t max_size, struct rng *r)
+{
+	struct gen_options o = { .seed = rng_next(r), .machine = -1 };
+	char *text = gen_layout(&o, rng_below(r, 1u << 20), NULL);
+	size_t n = text ? strlen(text) : 0;
+	if (!text || n > max_size) {
+		free(text);
+		return 0;
+	}
+	memcpy(data, text, n);
+	free(text);
+	return n;
+}
+
+size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsigned int seed)
+{
+	struct rng r;
+	rng_seed(&r, seed, size);
+	if (rng_chance(&r, 2)) {
+		size_t n = fresh(data, max_size, &r);
+		if (n)
+			return n;
+	}
+	int rounds = rng_chance(&r, 20) ? (int)rng_range(&r, 2, 4) : 1;
+	last_mutant.valid = false;
+	for (int attempt = 0; attempt < 16; attempt++) {
+		struct topology t;
+		if (!parse_cached(data, size, &t)) {
+			size_t n = fresh(data, max_size, &r);
+			return n ? n : LLVMFuzzerMutate(data, size, max_size);
+		}
+		int done = 0;
+		for (int k = 0; k < rounds; k++) {
+			if (gen_mutate(&t, &r, NULL) != 0)
+				break;
+			done++;
+		}
+		struct model m;
+		if (done == rounds && model_compute(&t, &m, NULL) == 0) {
+			layout_features(&t, &m, &last_mutant.fs);
+			model_free(&m);
+			char *text = topo_print(&t);
+			size_t n = strlen(text);
+			topo_free(&t);
+			if (n <= max_size) {
+				memcpy(data, text, n);
+				free(text);
+				last_mutant.hash = text_hash(data, n);
+				last_mutant.len = n;
+				last_mutant.valid = true;
+				return n;
+			}
+			free(text);
+			continue;
+		}
+		topo_free(&t);
+	}
+	return size;
+}
