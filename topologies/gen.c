@@ -425,7 +425,7 @@ static char *build_once(const struct gen_options *o, const struct gen_strategy *
 	char *desc = xasprintf("%s: %s", s->name, g.notes.len ? g.notes.s : "base layout");
 	topo_set_string(&t.description, desc);
 	free(desc);
-	char *src = xasprintf("topofarm gen --seed %llu --first %llu --count 1 --strategy %s%s%s",
+	char *src = xasprintf("topofarm gen --seed %llu --first %llu --count 1 --strategy %s%s%s -o DIR",
 			      (unsigned long long)o->seed, (unsigned long long)index, s->name,
 			      o->machine >= 0 ? " --machine " : "", o->machine == MACHINE_Q35 ? "q35" : o->machine == MACHINE_PC ? "pc" : "");
 	topo_set_string(&t.source, src);
