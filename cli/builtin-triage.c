@@ -122,6 +122,7 @@ static void print_json(const char *path, const struct triage_result *r)
 	json_str_or_null(&j, "kernel_release", r->kernel_release);
 	json_key(&j, "reports_dropped");
 	json_int(&j, r->n_reports_dropped);
+	triage_canaries_json(&j, r);
 	json_key(&j, "reports");
 	json_array_begin(&j);
 	for (int i = 0; i < r->n_reports; i++)
