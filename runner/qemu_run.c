@@ -430,6 +430,7 @@ int boot_finish(struct boot *b, int status, struct run_record *rec, char **err)
 	char *console = read_file(console_path, &len);
 	free(console_path);
 	triage_log(console ? console : "", console ? len : 0, r->end, NULL, &r->triage);
+	run_record_check_divergence(r, console ? console : "", console ? len : 0);
 	free(console);
 	if (r->triage.kernel_release)
 		r->kernel_version = xstrdup(r->triage.kernel_release);
