@@ -349,6 +349,8 @@ SLOW_TEST(run_cpu_unplug_and_plug_on_its_node)
 		CHECK_CONTAINS(console, "@@TOPOFARM cpus present=0-1 online=0 cpu=1 state=offline node=1 ");
 		CHECK_CONTAINS(console, "@@TOPOFARM cpu 1 up ok");
 		CHECK_CONTAINS(back, " cpus=1 ");
+		/* Pinned to cpu 1, the probe's memory comes from node 1. */
+		CHECK_CONTAINS(console, "@@TOPOFARM cpu-alloc cpu=1 node=1 pages=1024 on_node=1024 ");
 		CHECK(!strstr(console, "HOST-TIMEOUT") && !strstr(console, "HOST-WAIT-TIMEOUT"));
 		char *steps_path = path_join(rec.dir, "steps.log"), *steps = read_file(steps_path, NULL);
 		CHECK_CONTAINS(steps, "\"DEVICE_DELETED\"");

@@ -531,7 +531,7 @@ static int do_step(struct parser *p)
 	struct buf list = BUF_INIT;
 	switch (s.kind) {
 	case STEP_PROBE:
-		if (need_args(p, 2, "one or more probe names (nodes memory-blocks kpageflags zoneinfo pagetypeinfo node-alloc compact)"))
+		if (need_args(p, 2, "one or more probe names (nodes memory-blocks kpageflags zoneinfo pagetypeinfo node-alloc cpu-alloc compact)"))
 			return -1;
 		for (int i = 2; i < p->ln->n; i++) {
 			if (read_choice(p, &p->ln->tok[i], p->ln->tok[i].s, probe_words, N_WORDS(probe_words), "a probe name") < 0) {

@@ -25,7 +25,7 @@ static const char *const step_words[] = {
 };
 static const char *const probe_words[] = {
 	"nodes", "memory-blocks", "kpageflags", "zoneinfo", "pagetypeinfo",
-	"node-alloc", "compact", "online-all", "offline",
+	"node-alloc", "compact", "online-all", "offline", "cpu-alloc",
 };
 
 #endif

@@ -20,6 +20,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -838,6 +839,81 @@ static int probe_node_alloc(void)
 	return first;
 }
 
+/* ---------- probe: cpu-alloc ---------- */
+
+static long cpu_node(unsigned long cpu);
+
+/* Runs on each online cpu in turn (pinned with sched_setaffinity) and
+ * allocates with the default, local policy: the kernel then allocates for
+ * that cpu's node (numa_node_id()/numa_mem_id() of the cpu). Seed 001's
+ * bug left a cpu whose node was NUMA_NO_NODE: these allocations are the
+ * ones that went out of bounds. */
+static int probe_cpu_alloc(void)
+{
+	char online_s[512];
+	int rc = read_text(SYS_CPU "/online", online_s, sizeof online_s);
+	if (rc) {
+		say("cpu-alloc err=%s (no cpu online list)", errname(rc));
+		return rc;
+	}
+	cpu_set_t all;
+	if (sched_getaffinity(0, sizeof all, &all) != 0) {
+		rc = errno;
+		say("cpu-alloc err=%s (sched_getaffinity)", errname(rc));
+		return rc;
+	}
+	struct ids cpus = { 0 };
+	ids_parse(online_s, &cpus);
+	long page = sysconf(_SC_PAGESIZE);
+	const size_t pages = 1024;          /* 4 MiB */
+	int first = 0;
+	for (size_t i = 0; i < cpus.n; i++) {
+		unsigned cpu = cpus.v[i];
+		if (cpu >= CPU_SETSIZE)
+			continue;
+		cpu_set_t one;
+		CPU_ZERO(&one);
+		CPU_SET(cpu, &one);
+		say("cpu-alloc-run cpu=%u", cpu);
+		if (sched_setaffinity(0, sizeof one, &one) != 0) {
+			rc = errno;
+			say("cpu-alloc cpu=%u err=%s (sched_setaffinity)", cpu, errname(rc));
+			first = first ? first : rc;
+			continue;
+		}
+		size_t len = pages * (size_t)page;
+		char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED) {
+			rc = errno;
+			say("cpu-alloc cpu=%u err=%s (mmap)", cpu, errname(rc));
+			first = first ? first : rc;
+			continue;
+		}
+		for (size_t off = 0; off < len; off += (size_t)page)
+			p[off] = 1;
+		long node = cpu_node(cpu);
+		unsigned long local = 0, elsewhere = 0, unknown = 0;
+		long other = -1;
+		for (size_t off = 0; off < len; off += (size_t)page) {
+			int where = -1;
+			if (sys_get_mempolicy(&where, NULL, 0, p + off, MPOL_F_NODE | MPOL_F_ADDR) != 0)
+				unknown++;
+			else if (where == node)
+				local++;
+			else {
+				elsewhere++;
+				other = where;
+			}
+		}
+		munmap(p, len);
+		say("cpu-alloc cpu=%u node=%ld pages=%zu on_node=%lu elsewhere=%lu unknown=%lu other_node=%ld",
+		    cpu, node, pages, local, elsewhere, unknown, other);
+	}
+	sched_setaffinity(0, sizeof all, &all);
+	ids_free(&cpus);
+	return first;
+}
+
 /* ---------- state changes: memory blocks, cpus ---------- */
 
 static int refuse_outside_guest(const char *what)
@@ -1307,6 +1383,8 @@ static int run_probe(const char *name)
 		return probe_pagetypeinfo();
 	if (!strcmp(name, "node-alloc"))
 		return probe_node_alloc();
+	if (!strcmp(name, "cpu-alloc"))
+		return probe_cpu_alloc();
 	if (!strcmp(name, "compact"))
 		return probe_compact();
 	if (!strcmp(name, "online-all")) {
