@@ -1,6 +1,7 @@
 /* acpi-gen/describe.c: renders a topology's derived artefacts as text or JSON. */
 #include "acpi-gen/describe.h"
 #include "acpi-gen/layout.h"
+#include "acpi-gen/model.h"
 #include "acpi-gen/acpi_gen.h"
 #include "common/buf.h"
 #include "common/json.h"
@@ -133,28 +134,11 @@ static void render_text(struct buf *b, const struct topology *t, struct strv *ar
 			free(e);
 		}
 	}
-	if (l->user_map_refused)
-		return;
-	buf_puts(b, "\nEarly memory node ranges (as the kernel prints them):\n");
-	for (int i = 0; i < l->n_early; i++) {
-		if (l->early[i].node >= 0)
-			buf_printf(b, "  node %3d: [mem 0x%016llx-0x%016llx]\n", l->early[i].node,
-				   (unsigned long long)l->early[i].start, (unsigned long long)(l->early[i].end - 1));
-		else
-			buf_printf(b, "  no node: [mem 0x%016llx-0x%016llx] (not covered by the SRAT)\n",
-				   (unsigned long long)l->early[i].start, (unsigned long long)(l->early[i].end - 1));
+	struct model m;
+	if (model_compute(t, &m, NULL) == 0) {
+		describe_model_text(b, &m);
+		model_free(&m);
 	}
-	buf_puts(b, "Memoryless nodes:");
-	int n_less = 0;
-	int n_ids = l->generated_srat ? l->n_kernel_nodes : t->n_nodes;
-	for (int i = 0; i < n_ids; i++) {
-		int id = l->generated_srat ? i : t->nodes[i].id;
-		if (!node_has_ranges(l, id)) {
-			buf_printf(b, " %d", id);
-			n_less++;
-		}
-	}
-	buf_puts(b, n_less ? "\n" : " none\n");
 	(void)h;
 }
 
@@ -217,19 +201,21 @@ static void render_json(struct buf *b, const struct topology *t, struct strv *ar
 	char *exact = l->n_user ? e820_to_exactmap(l->user_e820, l->n_user) : e820_to_exactmap(l->e820, l->n_e820);
 	json_string(&j, exact);
 	free(exact);
-	json_key(&j, "early_node_ranges");
-	json_ranges(&j, l->early, l->n_early, true, false);
-	json_key(&j, "srat_source");
-	json_string(&j, l->generated_srat ? "generated" : "qemu");
-	json_key(&j, "memoryless_nodes");
-	json_array_begin(&j);
-	int n_ids = l->generated_srat ? l->n_kernel_nodes : t->n_nodes;
-	for (int i = 0; i < n_ids; i++) {
-		int id = l->generated_srat ? i : t->nodes[i].id;
-		if (!node_has_ranges(l, id))
-			json_int(&j, id);
+	struct model m;
+	if (model_compute(t, &m, NULL) == 0) {
+		json_key(&j, "early_node_ranges");
+		json_ranges(&j, m.early, m.n_early, true, false);
+		json_key(&j, "srat_source");
+		json_string(&j, l->generated_srat ? "generated" : "qemu");
+		json_key(&j, "memoryless_nodes");
+		json_array_begin(&j);
+		for (int i = 0; i < m.n_nodes; i++)
+			if (!m.nodes[i].memory)
+				json_int(&j, m.nodes[i].id);
+		json_array_end(&j);
+		describe_model_json(&j, &m);
+		model_free(&m);
 	}
-	json_array_end(&j);
 	json_object_end(&j);
 	buf_putc(b, '\n');
 }

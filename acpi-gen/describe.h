@@ -10,4 +10,11 @@
 /* Returns the text (or JSON when json) or NULL with *err set. */
 char *describe_topology(const struct topology *t, const struct qemu_config *cfg, bool json, char **err);
 
+/* The layout model's part of it (describe_model.c). */
+struct model;
+struct buf;
+struct json;
+void describe_model_text(struct buf *b, const struct model *m);
+void describe_model_json(struct json *j, const struct model *m);
+
 #endif

@@ -5,16 +5,17 @@
 #include "acpi-gen/layout.h"
 #include "acpi-gen/acpi_gen.h"
 #include "common/buf.h"
+#include "common/size.h"
+#include "topologies/topo_address.h"
 #include <stdlib.h>
 #include <string.h>
 
 #define KiB (1ULL << 10)
 #define MiB (1ULL << 20)
-#define GiB (1ULL << 30)
 #define HOLE_640K_START (640 * KiB)
 #define HOLE_640K_END (1 * MiB)
-#define AMD_HT_START 0xfd00000000ULL  /* qemu64 is an AMD CPU: QEMU reserves the HT hole */
-#define AMD_HT_END 0x10000000000ULL
+#define AMD_HT_START QEMU_AMD_HT_START  /* qemu64 is an AMD CPU: QEMU reserves the HT hole */
+#define AMD_HT_END QEMU_AMD_ABOVE_1TB
 
 static void push(struct mem_range **v, int *n, struct mem_range r)
 {
@@ -24,27 +25,26 @@ static void push(struct mem_range **v, int *n, struct mem_range r)
 	(*v)[(*n)++] = r;
 }
 
-/* pc_piix.c / pc_q35.c: how much of -m lies below 4 GiB. */
-static void split_ram(const struct topology *t, struct layout *l)
+/* A layout that cannot exist: "LINE:COL: message" for the caller to put
+ * after the file name. */
+static int layout_error(char **err, struct topo_pos pos, const char *msg)
 {
-	uint64_t ram = t->memory, lowmem;
-	if (t->machine == MACHINE_Q35)
-		lowmem = ram >= 0xb0000000ULL ? 0x80000000ULL : 0xb0000000ULL;
-	else
-		lowmem = ram >= 0xe0000000ULL ? 0xc0000000ULL : 0xe0000000ULL;
-	l->below_4g = ram >= lowmem ? lowmem : ram;
-	l->above_4g = ram - l->below_4g;
+	if (err)
+		*err = xasprintf("%d:%d: %s", pos.line ? pos.line : 1, pos.line ? pos.col : 1, msg);
+	return -1;
 }
 
 /* hw/i386/acpi-build.c build_srat(): node memory laid from 0 in node order,
- * the 640K-1M hole and the below-4G gap cut out. */
-static void node_ranges(const struct topology *t, struct layout *l)
+ * the 640K-1M hole and the below-4G gap cut out; what lies above the gap
+ * starts at the (possibly relocated) start of RAM above 4G. */
+static int node_ranges(const struct topology *t, const struct topo_address_map *am, struct layout *l, char **err)
 {
 	uint64_t next = 0;
 	for (int i = 0; i < t->n_nodes; i++) {
 		int node = t->nodes[i].id;
 		uint64_t base = next, len = t->nodes[i].mem;
-		next = base + len;
+		if (!u64_add(base, len, &next))
+			return layout_error(err, t->nodes[i].pos, "the node memory sizes add up past 2^64: the node's addresses would wrap");
 		if (base <= HOLE_640K_START && next > HOLE_640K_START) {
 			push(&l->node_ranges, &l->n_node_ranges,
 			     (struct mem_range){ base, HOLE_640K_START, node, E820_RAM, false });
@@ -58,12 +58,14 @@ static void node_ranges(const struct topology *t, struct layout *l)
 		if (base <= l->below_4g && next > l->below_4g) {
 			push(&l->node_ranges, &l->n_node_ranges,
 			     (struct mem_range){ base, l->below_4g, node, E820_RAM, false });
-			base = 4 * GiB;
+			base = am->above_4g_start;
 			len = next - l->below_4g;
-			next = base + len;
+			if (!u64_add(base, len, &next))
+				return layout_error(err, t->nodes[i].pos, "the node's memory above 4G would wrap past 2^64");
 		}
 		push(&l->node_ranges, &l->n_node_ranges, (struct mem_range){ base, base + len, node, E820_RAM, false });
 	}
+	return 0;
 }
 
 /* Does the kernel take our SRAT instead of QEMU's? Only an undamaged table
@@ -109,15 +111,13 @@ static void generated_node_ranges(const struct topology *t, struct layout *l)
 			}
 			if (!memory || !e->length)
 				continue;
-			uint64_t base = e->base;
-			for (uint32_t c = 0; c < e->count; c++) {
-				uint64_t end;
-				if (__builtin_add_overflow(base, e->length, &end))
-					end = UINT64_MAX;
+			/* numa_add_memblk(): an entry whose end wraps below its
+			 * start is an "invalid memblk" the kernel ignores, and so
+			 * is every repeat after it. */
+			uint64_t base = e->base, end;
+			for (uint32_t c = 0; c < e->count && u64_add(base, e->length, &end); c++) {
 				push(&l->node_ranges, &l->n_node_ranges, (struct mem_range){ base, end, node, E820_RAM,
 											  (e->flags & SRAT_HOTPLUG) != 0 });
-				if (end == UINT64_MAX)
-					break;
 				base = end;
 			}
 		}
@@ -128,24 +128,22 @@ static void generated_node_ranges(const struct topology *t, struct layout *l)
 }
 
 /* pc_memory_init(): device memory starts at the first GiB boundary above
- * RAM-above-4G, sized maxmem - ram plus 1 GiB of alignment per slot. */
-static void hotplug_window(const struct topology *t, struct layout *l)
+ * RAM-above-4G, sized maxmem - ram plus 1 GiB of alignment per slot
+ * (computed, overflow-checked, in topo_address.c). */
+static void hotplug_window(const struct topology *t, const struct topo_address_map *am, struct layout *l)
 {
-	if (!t->slots || t->maxmem <= t->memory)
+	if (!am->has_device_memory)
 		return;
-	uint64_t base = 4 * GiB + l->above_4g;
-	base = (base + GiB - 1) & ~(GiB - 1);
-	uint64_t size = t->maxmem - t->memory + GiB * (uint64_t)t->slots;
 	int last = t->n_nodes ? t->nodes[t->n_nodes - 1].id : 0;
 	l->has_hotplug_window = true;
-	l->hotplug_window = (struct mem_range){ base, base + size, last, E820_RAM, true };
+	l->hotplug_window = (struct mem_range){ am->device_base, am->device_base + am->device_size, last, E820_RAM, true };
 }
 
 /* SeaBIOS's map: EBDA at 0x9fc00, the BIOS at 0xf0000, its own high zone
  * at the top of low RAM (128K on pc, 132K on q35 as measured; it grows with
  * the ACPI tables), q35's MMCONFIG and RCRB windows, the BIOS ROM, RAM
  * above 4G, and QEMU's AMD HyperTransport hole. */
-static void bios_e820(const struct topology *t, struct layout *l)
+static void bios_e820(const struct topology *t, const struct topo_address_map *am, struct layout *l)
 {
 	struct e820_map m = { 0 };
 	uint64_t low = l->below_4g;
@@ -167,7 +165,7 @@ static void bios_e820(const struct topology *t, struct layout *l)
 	}
 	e820_add(&m, 0xfffc0000ULL, 0x40000, E820_RESERVED);
 	if (l->above_4g)
-		e820_add(&m, 4 * GiB, l->above_4g, E820_RAM);
+		e820_add(&m, am->above_4g_start, l->above_4g, E820_RAM);
 	e820_add(&m, AMD_HT_START, AMD_HT_END - AMD_HT_START, E820_RESERVED);
 	e820_sanitize(&m);
 	l->e820 = m.v;
@@ -229,7 +227,10 @@ static void early_ranges(const struct topology *t, struct layout *l)
 	for (int i = 0; i < n; i++) {
 		if (map[i].type != E820_RAM)
 			continue;
-		uint64_t s = (map[i].start + 4095) & ~4095ULL, e = map[i].end & ~4095ULL;
+		uint64_t s, e = map[i].end & ~4095ULL;
+		if (!u64_add(map[i].start, 4095, &s))
+			continue;    /* starts in the last page: no whole page */
+		s &= ~4095ULL;
 		if (s < 4096)
 			s = 4096;
 		if (e <= s)
@@ -270,18 +271,22 @@ static void early_ranges(const struct topology *t, struct layout *l)
 int layout_compute(const struct topology *t, struct layout *out, char **err)
 {
 	memset(out, 0, sizeof *out);
-	if (t->memory == 0) {
-		if (err)
-			*err = xstrdup("the topology has no memory");
-		return -1;
-	}
-	split_ram(t, out);
+	if (t->memory == 0)
+		return layout_error(err, t->memory_pos, "the topology has no memory");
+	struct topo_address_map am;
+	struct topo_issue why;
+	if (topo_address_map(t, &am, &why) != 0)
+		return layout_error(err, why.pos, why.msg);
+	out->below_4g = am.below_4g;
+	out->above_4g = am.above_4g;
 	if (kernel_takes_generated_srat(t))
 		generated_node_ranges(t, out);
-	else
-		node_ranges(t, out);
-	hotplug_window(t, out);
-	bios_e820(t, out);
+	else if (node_ranges(t, &am, out, err) != 0) {
+		layout_free(out);
+		return -1;
+	}
+	hotplug_window(t, &am, out);
+	bios_e820(t, &am, out);
 	user_e820(t, out);
 	early_ranges(t, out);
 	return 0;

@@ -35,3 +35,31 @@ seconds() {
 	t1=$(date +%s.%N)
 	echo "$t1 - $t0" | bc -l | xargs printf '%.3f\n'
 }
+
+# rounds: how many ABAB rounds the side-by-side benches run (>= 3).
+rounds=${TOPOFARM_BENCH_ROUNDS:-3}
+[ "$rounds" -ge 3 ] || { echo "$(basename "$0"): TOPOFARM_BENCH_ROUNDS must be >= 3" >&2; exit 2; }
+
+# min_median LABEL RATIO...: prints "LABEL min X median Y" of the ratios.
+min_median() {
+	local label=$1
+	shift
+	printf '%s\n' "$@" | sort -g | awk -v l="$label" '{ v[NR] = $1 } END {
+		m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+		printf "  %-28s min %.3fx  median %.3fx  (%d rounds)\n", l, v[1], m, NR }'
+}
+
+# boot_argv FILE: runs one recorded QEMU argument vector (argv.txt, one
+# argument per line) with the console to FILE.console: the bare-QEMU side.
+boot_argv() {
+	local args
+	mapfile -t args <"$1"
+	"${args[@]}" </dev/null >"$1.console" 2>&1
+}
+export -f boot_argv
+
+# bare_qemu OUT KERNEL JOBS: boots every argv.txt that `topofarm run --out
+# OUT` recorded for KERNEL, JOBS at a time, without topofarm.
+bare_qemu() {
+	find "$1/runs" -path "*/$2/1/argv.txt" -print0 | xargs -0 -P "$3" -n 1 bash -c 'boot_argv "$1"' _
+}

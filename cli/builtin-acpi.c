@@ -6,6 +6,7 @@
 #include "acpi-gen/acpi_dump.h"
 #include "common/buf.h"
 #include "common/fsutil.h"
+#include "topologies/topo_load.h"
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,14 +56,16 @@ static const char help[] =
 "    --timeout SECONDS   dump: give up after this long (default 60)\n"
 "\n"
 "EXAMPLES\n"
-"    topofarm acpi topologies/seeds/seed-000-tiny-node.topo -o /tmp/t\n"
+"    topofarm acpi topologies/seeds/000-tiny-node.topo -o /tmp/t\n"
 "    iasl -p /tmp/t/iasl /tmp/t/SRAT.asl     # same bytes but compiler id/revision\n"
 "    topofarm acpi decode /tmp/t/SRAT.aml\n"
-"    topofarm acpi dump topologies/seeds/seed-000-tiny-node.topo -o /tmp/q\n"
+"    topofarm acpi dump topologies/seeds/000-tiny-node.topo -o /tmp/q\n"
 "\n"
 "EXIT STATUS\n"
-"    0 written / decoded without problems; 1 decode found problems; 2 usage\n"
-"    error, unreadable or unencodable topology (the message names FILE:LINE);\n"
+"    0 written / decoded without problems; 1 decode found problems, or the\n"
+"    topology has validation errors (what QEMU refuses; checked first, as\n"
+"    `run` does); 2 usage error, unreadable or unparsable topology (the\n"
+"    message names FILE:LINE);\n"
 "    3 environment failure (cannot write DIR, QEMU missing or failed).\n";
 
 static int write_or_complain(const char *dir, const char *name, const void *data, size_t len)
@@ -111,22 +114,20 @@ static int write_tables(const struct acpi_set *set, bool archive, const char *di
 	return rc ? EXIT_ENV : EXIT_OK;
 }
 
-static int parse_topology(const char *path, struct topology *t)
+/* Parsed and validated like `run` does: what QEMU refuses stops here
+ * (FILE:LINE:COL: error: ...). Returns 0, EXIT_USAGE or EXIT_FINDINGS. */
+static int load_topology(const char *path, struct topology *t)
 {
-	struct topo_error e;
-	if (topo_parse_file(path, t, &e) == 0)
-		return 0;
-	char *msg = topo_error_string(&e);
-	fprintf(stderr, "topofarm acpi: %s\n", msg);
-	free(msg);
-	return -1;
+	int rc = topo_load_one(path, t, false, stderr);
+	return rc < 0 ? EXIT_USAGE : rc > 0 ? EXIT_FINDINGS : 0;
 }
 
 static int build_cmd(const char *topo, const char *dir)
 {
 	struct topology t;
-	if (parse_topology(topo, &t))
-		return EXIT_USAGE;
+	int rc = load_topology(topo, &t);
+	if (rc)
+		return rc;
 	struct acpi_set set;
 	char *err = NULL;
 	if (acpi_generate(&t, topo, &set, &err)) {
@@ -135,7 +136,6 @@ static int build_cmd(const char *topo, const char *dir)
 		topo_free(&t);
 		return EXIT_USAGE;
 	}
-	int rc = EXIT_OK;
 	if (mkdir_p(dir, 0755)) {
 		fprintf(stderr, "topofarm acpi: cannot create %s: %s\n", dir, strerror(errno));
 		rc = EXIT_ENV;
@@ -177,11 +177,12 @@ static int decode_cmd(int n, char **files)
 static int dump_cmd(const char *topo, const char *dir, double timeout)
 {
 	struct topology t;
-	if (parse_topology(topo, &t))
-		return EXIT_USAGE;
+	int rc = load_topology(topo, &t);
+	if (rc)
+		return rc;
 	struct acpi_dump dump;
 	char *err = NULL;
-	int rc = acpi_dump_qemu(&t, timeout, &dump, &err);
+	rc = acpi_dump_qemu(&t, timeout, &dump, &err);
 	if (rc) {
 		fprintf(stderr, "topofarm acpi dump: %s\n", err);
 		free(err);

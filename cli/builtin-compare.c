@@ -2,6 +2,9 @@
  * layout from a result store. A thin layer over results/compare.h. */
 #include "cli/verb.h"
 #include "results/compare.h"
+#include "results/out_lock.h"
+#include "results/compare_series.h"
+#include "common/fsutil.h"
 #include "results/store.h"
 #include "runner/kernels.h"
 #include "common/buf.h"
@@ -16,8 +19,10 @@ static const char help[] =
 "    topofarm compare - did a kernel change fix (or break) the layouts?\n"
 "\n"
 "SYNOPSIS\n"
-"    topofarm compare --dir RESULTS --kernels STOCK,FIXED [--rerun K]\n"
+"    topofarm compare --dir RESULTS --kernels STOCK,FIXED [--rerun K] [--wait]\n"
 "                     [--campaign NAME] [--json]\n"
+"    topofarm compare --dir RESULTS --kernels K1,K2,...,Kn [--rerun K]\n"
+"                     [--json] [--html FILE] [--junit FILE]\n"
 "\n"
 "DESCRIPTION\n"
 "    Reads the result store RESULTS/topofarm.db (written by `topofarm run\n"
@@ -41,16 +46,29 @@ static const char help[] =
 "    current campaign (the latest one, or --campaign) are marked [NEW]; the\n"
 "    others were seen before, on any kernel and in any campaign.\n"
 "\n"
+"    With more than two kernels (or --html/--junit), the layout x kernel\n"
+"    matrix is printed (each cell the worst outcome and crashed/attempts)\n"
+"    and every adjacent pair K1->K2, K2->K3, ... gets the verdicts above.\n"
+"    The list may hold catalogue ranges (debian-6.1.0-47..56) and\n"
+"    `default`.\n"
+"\n"
 "OPTIONS\n"
 "    --dir RESULTS       the results directory (holding topofarm.db)\n"
-"    --kernels S,F       the stock and the fixed kernel, catalogue names\n"
+"    --kernels S,F       the stock and the fixed kernel, catalogue names;\n"
+"                        or K1,...,Kn, any number of kernels in order\n"
+"    --html FILE         the matrix and the pair verdicts as HTML\n"
+"    --junit FILE        JUnit XML: a testsuite per adjacent pair, a\n"
+"                        failing testcase per regressed/still-broken/flaky layout\n"
 "    --rerun K           want K attempts per layout and kernel: the attempts\n"
 "                        the store lacks are booted first (`topofarm run\n"
 "                        TOPO... --kernels STOCK,FIXED --rerun K --out RESULTS`),\n"
 "                        then the verdicts are measured over them. If the\n"
 "                        reruns cannot run, compare uses the attempts that\n"
 "                        exist, says which layouts are short and prints the\n"
-"                        command that completes them\n"
+"                        command that completes them. Takes the results\n"
+"                        folder's writer lock (see `topofarm help run`)\n"
+"    --wait              with --rerun: wait for another writer of RESULTS\n"
+"                        instead of failing\n"
 "    --campaign NAME     only runs of this campaign\n"
 "    --json              one JSON object: layouts (verdict, same_title, and\n"
 "                        per kernel attempts, crashed, infra, worst, title,\n"
@@ -60,29 +78,34 @@ static const char help[] =
 "EXAMPLES\n"
 "    topofarm compare --dir results/out --kernels farm-6.1-prefix,farm-6.1\n"
 "    topofarm compare --dir out --kernels stock,fixed --rerun 3 --json\n"
+"    topofarm compare --dir out --kernels debian-6.1.0-47..56 --html m.html\n"
 "\n"
 "EXIT STATUS\n"
 "    0 every compared layout is fixed, clean or incomplete; 1 a layout\n"
 "    regressed, is still broken or is flaky; 2 usage error, no store in\n"
-"    RESULTS, or a kernel with no runs there; 3 the store could not be read.\n";
+"    RESULTS, or a kernel with no runs there; 3 the store could not be read,\n"
+"    or (--rerun) another topofarm is writing RESULTS.\n";
 
 struct options {
-	const char *dir, *kernels, *campaign;
+	const char *dir, *kernels, *campaign, *html, *junit;
 	int rerun;
-	bool json;
+	bool json, wait;
+	struct out_lock lock;         /* held with --rerun K > 1: it boots into RESULTS */
 };
 
 static int parse_args(int argc, char **argv, struct options *o)
 {
 	memset(o, 0, sizeof *o);
 	o->rerun = 1;
+	o->lock.fd = o->lock.child_fd = -1;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
-		if (!strcmp(a, "--json")) {
-			o->json = true;
+		if (!strcmp(a, "--json") || !strcmp(a, "--wait")) {
+			*(a[2] == 'j' ? &o->json : &o->wait) = true;
 			continue;
 		}
-		if (strcmp(a, "--dir") && strcmp(a, "--kernels") && strcmp(a, "--rerun") && strcmp(a, "--campaign"))
+		if (strcmp(a, "--dir") && strcmp(a, "--kernels") && strcmp(a, "--rerun") && strcmp(a, "--campaign") &&
+		    strcmp(a, "--html") && strcmp(a, "--junit"))
 			return usage_error(&verb_compare, "unknown argument '%s'", a);
 		if (i + 1 >= argc)
 			return usage_error(&verb_compare, "%s needs an argument", a);
@@ -93,6 +116,10 @@ static int parse_args(int argc, char **argv, struct options *o)
 			o->kernels = v;
 		} else if (!strcmp(a, "--campaign")) {
 			o->campaign = v;
+		} else if (!strcmp(a, "--html")) {
+			o->html = v;
+		} else if (!strcmp(a, "--junit")) {
+			o->junit = v;
 		} else {
 			char *end;
 			long k = strtol(v, &end, 10);
@@ -108,19 +135,41 @@ static int parse_args(int argc, char **argv, struct options *o)
 	return EXIT_OK;
 }
 
-/* Splits "STOCK,FIXED"; both non-empty and different. */
-static int split_kernels(const char *spec, char **stock, char **fixed)
+/* The --kernels list, in order: names as the store has them; ranges
+ * NAME..LAST and `default` are expanded through the catalogue. At least
+ * two, no name twice. */
+static int split_kernels(const char *spec, struct strv *out)
 {
-	const char *comma = strchr(spec, ',');
-	if (!comma || comma == spec || !comma[1] || strchr(comma + 1, ','))
-		return usage_error(&verb_compare, "--kernels: expected STOCK,FIXED (two names), got '%s'", spec);
-	*stock = xstrndup(spec, (size_t)(comma - spec));
-	*fixed = xstrdup(comma + 1);
-	if (!strcmp(*stock, *fixed)) {
-		free(*stock);
-		free(*fixed);
-		return usage_error(&verb_compare, "--kernels: the two kernels are the same ('%s')", comma + 1);
+	memset(out, 0, sizeof *out);
+	struct kernel_catalogue *cat = NULL;
+	char *err = NULL;
+	const struct kernel_entry **ks = NULL;
+	size_t nk = 0;
+	if (kernel_catalogue_load(NULL, &cat, &err) == 0 && kernel_list_resolve(cat, spec, &ks, &nk, &err) == 0) {
+		for (size_t i = 0; i < nk; i++)
+			strv_add(out, ks[i]->name);
+	} else {
+		/* kernels the catalogue does not know (another catalogue's
+		 * runs): the names as given */
+		char *copy = xstrdup(spec), *save = NULL;
+		for (char *n = strtok_r(copy, ",", &save); n; n = strtok_r(NULL, ",", &save))
+			strv_add(out, n);
+		free(copy);
 	}
+	free(ks);
+	free(err);
+	kernel_catalogue_free(cat);
+	if (out->n < 2) {
+		strv_free(out);
+		return usage_error(&verb_compare, "--kernels: expected STOCK,FIXED or more kernels (K1,K2,...), got '%s'", spec);
+	}
+	for (int i = 0; i < out->n; i++)
+		for (int k = i + 1; k < out->n; k++)
+			if (!strcmp(out->v[i], out->v[k])) {
+				int rc = usage_error(&verb_compare, "--kernels: '%s' is named twice", out->v[i]);
+				strv_free(out);
+				return rc;
+			}
 	return EXIT_OK;
 }
 
@@ -136,7 +185,7 @@ static bool kernel_has_runs(const struct store_runs *runs, const char *kernel)
  * --rerun K` (this same binary, an argv, never a shell), so the verdicts
  * are measured over K attempts. Returns 0 if it ran something. */
 static int boot_missing_attempts(const struct store_runs *runs, const struct store_signature *sigs, int n_sigs,
-				 const char *current, const char *stock, const char *fixed, const struct options *o)
+				 const char *current, const char *stock, const char *fixed, struct options *o)
 {
 	struct comparison c;
 	struct strv cmd;
@@ -162,8 +211,11 @@ static int boot_missing_attempts(const struct store_runs *runs, const struct sto
 	fprintf(stderr, "topofarm compare: booting the missing attempts: %s\n", line);
 	free(line);
 	struct proc_result r;
-	struct proc_opts po = { .stdout_to_stderr = true };   /* stdout stays compare's own */
+	char *lock_env = out_lock_child_env(&o->lock);   /* the child run writes under our lock */
+	char *env[] = { lock_env, NULL };
+	struct proc_opts po = { .stdout_to_stderr = true, .env = lock_env ? env : NULL };   /* stdout stays compare's own */
 	proc_run(strv_argv(&cmd), &po, &r);
+	free(lock_env);
 	strv_free(&cmd);
 	if (r.not_found || r.exit_code == EXIT_ENV || r.exit_code == EXIT_USAGE) {
 		fprintf(stderr, "topofarm compare: the reruns failed (exit %d); comparing what the store has\n", r.exit_code);
@@ -179,35 +231,51 @@ static int run_compare(int argc, char **argv)
 	if (rc)
 		return rc;
 	char *stock = NULL, *fixed = NULL, *err = NULL;
-	if ((rc = split_kernels(o.kernels, &stock, &fixed)))
+	struct strv names;
+	if ((rc = split_kernels(o.kernels, &names)))
 		return rc;
+	stock = xstrdup(names.v[0]);
+	fixed = xstrdup(names.v[1]);
+	bool series = names.n > 2 || o.html || o.junit;
 	struct store *s;
 	if (store_open_existing(o.dir, &s, &err) < 0) {
 		fprintf(stderr, "topofarm compare: %s\n", err);
 		free(err);
 		free(stock);
 		free(fixed);
+		strv_free(&names);
 		return EXIT_USAGE;
 	}
 	struct store_runs runs = { 0 };
 	struct store_signature *sigs = NULL;
 	int n_sigs = 0;
-	char *current = o.campaign ? xstrdup(o.campaign) : store_latest_campaign(s);
+	char *current = NULL;
+	/* --rerun boots into RESULTS: one writer per results folder, taken
+	 * before reading what is missing so nobody else adds it meanwhile. */
+	if (o.rerun > 1 && out_lock_take(o.dir, "topofarm compare --rerun", o.wait, &o.lock, &err) != 0) {
+		fprintf(stderr, "topofarm compare: %s\n", err);
+		rc = EXIT_ENV;
+		goto out;
+	}
+	current = o.campaign ? xstrdup(o.campaign) : store_latest_campaign(s);
 	if (store_load_runs(s, o.campaign, &runs, &err) < 0 ||
 	    store_load_signatures(s, &sigs, &n_sigs, &err) < 0) {
 		fprintf(stderr, "topofarm compare: %s\n", err);
 		rc = EXIT_ENV;
 		goto out;
 	}
-	for (int k = 0; k < 2; k++) {
-		const char *name = k ? fixed : stock;
+	for (int k = 0; k < names.n; k++) {
+		const char *name = names.v[k];
 		if (!kernel_has_runs(&runs, name)) {
 			fprintf(stderr, "topofarm compare: %s: no runs of kernel '%s'%s%s\n", store_path(s), name,
 				o.campaign ? " in campaign " : "", o.campaign ? o.campaign : "");
 			rc = EXIT_USAGE;
 		}
 	}
-	if (rc == EXIT_OK && o.rerun > 1 && boot_missing_attempts(&runs, sigs, n_sigs, current, stock, fixed, &o) == 0) {
+	bool reran = false;
+	for (int k = 0; rc == EXIT_OK && o.rerun > 1 && k + 1 < names.n; k++)
+		reran |= boot_missing_attempts(&runs, sigs, n_sigs, current, names.v[k], names.v[k + 1], &o) == 0;
+	if (reran) {
 		/* Read the store again: it now has the new attempts. */
 		store_runs_free(&runs);
 		store_signatures_free(sigs, n_sigs);
@@ -220,7 +288,32 @@ static int run_compare(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (rc == EXIT_OK) {
+	if (rc == EXIT_OK && series) {
+		struct series sr;
+		series_build(&runs, sigs, n_sigs, current, names.v, names.n, o.rerun, &sr);
+		struct buf b = BUF_INIT;
+		if (o.json) {
+			series_write_json(&b, &sr);
+			fwrite(b.s, 1, b.len, stdout);
+		} else {
+			series_print_text(stdout, &sr);
+		}
+		for (int f = 0; f < 2; f++) {
+			const char *path = f ? o.junit : o.html;
+			if (!path)
+				continue;
+			buf_reset(&b);
+			(f ? series_write_junit : series_write_html)(&b, &sr);
+			if (write_file(path, b.s, b.len) != 0) {
+				fprintf(stderr, "topofarm compare: cannot write %s\n", path);
+				rc = EXIT_ENV;
+			}
+		}
+		buf_free(&b);
+		if (rc == EXIT_OK)
+			rc = series_has_findings(&sr) ? EXIT_FINDINGS : EXIT_OK;
+		series_free(&sr);
+	} else if (rc == EXIT_OK) {
 		struct comparison c;
 		compare_runs(&runs, sigs, n_sigs, current, stock, fixed, o.rerun, &c);
 		if (o.json) {
@@ -241,7 +334,9 @@ out:
 	free(current);
 	free(stock);
 	free(fixed);
+	strv_free(&names);
 	store_close(s);
+	out_lock_release(&o.lock);
 	return rc;
 }
 

@@ -138,6 +138,8 @@ static char *describe_source(const struct kernel_entry *k)
 {
 	if (k->kind == KERNEL_DEB)
 		return xstrdup(k->deb);
+	if (k->kind == KERNEL_IMAGE)
+		return xasprintf("image %s", k->image);
 	struct buf b = BUF_INIT;
 	buf_printf(&b, "%s + %s", k->source, k->config);
 	for (size_t i = 0; i < k->n_patches; i++)
@@ -163,7 +165,7 @@ static int cmd_list(const struct kernel_catalogue *cat, const struct options *o)
 		char *version = kernel_cached_version(k);
 		printf("%c %-18s %-56s %-20s %s\n", is_default(cat, k) ? '*' : ' ', k->name, from,
 		       version ? version : "-",
-		       image ? image : k->kind == KERNEL_DEB ? "not fetched" : "not built");
+		       image ? image : k->kind == KERNEL_DEB ? "not fetched" : k->kind == KERNEL_IMAGE ? "missing" : "not built");
 		if (o->verbose) {
 			if (k->note)
 				printf("    note: %s\n", k->note);
@@ -203,13 +205,18 @@ static int select_kernels(const struct kernel_catalogue *cat, const struct optio
 		return usage_error(&verb_kernels, "%s has no default line", cat->path);
 	}
 	for (int i = 0; i < o->n_names; i++) {
-		const struct kernel_entry *k = kernel_find(cat, o->names[i]);
-		if (!k) {
+		const struct kernel_entry **ks = NULL;
+		size_t nk = 0;
+		char *err = NULL;
+		if (kernel_list_resolve(cat, o->names[i], &ks, &nk, &err)) {
 			free(sel);
-			return usage_error(&verb_kernels, "no kernel '%s' in %s (see `topofarm kernels list`)",
-					   o->names[i], cat->path);
+			int rc = usage_error(&verb_kernels, "%s", err);
+			free(err);
+			return rc;
 		}
-		chosen[k - cat->entries] = true;
+		for (size_t k = 0; k < nk; k++)
+			chosen[ks[k] - cat->entries] = true;
+		free(ks);
 	}
 	for (size_t i = 0; i < cat->n_entries; i++)
 		if (chosen[i])
@@ -233,11 +240,11 @@ static int cmd_get(const struct kernel_catalogue *cat, const struct options *o, 
 	int failed = 0;
 	for (size_t i = 0; i < n; i++) {
 		const struct kernel_entry *k = sel[i];
-		if (build_only && k->kind == KERNEL_DEB) {
+		if (build_only && k->kind != KERNEL_SOURCE) {
 			if (o->n_names) {
 				free(sel);
-				return usage_error(&verb_kernels, "%s is a Debian binary kernel: "
-						   "use `topofarm kernels fetch %s`", k->name, k->name);
+				return usage_error(&verb_kernels, "%s is %s: use `topofarm kernels fetch %s`", k->name,
+						   k->kind == KERNEL_DEB ? "a Debian binary kernel" : "an image as built", k->name);
 			}
 			continue;   /* --all/--default: build what is buildable */
 		}

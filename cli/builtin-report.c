@@ -19,6 +19,7 @@ static const char help[] =
 "SYNOPSIS\n"
 "    topofarm report [--dir RESULTS] [--campaign NAME] [--text]\n"
 "                    [--html FILE] [--junit FILE] [--json FILE]\n"
+"                    [--fail-on-findings]\n"
 "\n"
 "DESCRIPTION\n"
 "    Reads the result store RESULTS/topofarm.db (written by `topofarm run\n"
@@ -55,6 +56,9 @@ static const char help[] =
 "    --html FILE       write the HTML report to FILE ('-': stdout)\n"
 "    --junit FILE      write JUnit XML to FILE ('-': stdout)\n"
 "    --json FILE       write the JSON dump to FILE ('-': stdout)\n"
+"    --fail-on-findings  exit 1 (after writing everything) when a run in\n"
+"                      scope is a finding: any outcome but pass and infra\n"
+"                      (crashes, hangs, boot failures, divergences)\n"
 "\n"
 "EXAMPLES\n"
 "    topofarm report --dir results/out\n"
@@ -62,13 +66,16 @@ static const char help[] =
 "    topofarm report --dir out --json - | jq '.signatures[0]'\n"
 "\n"
 "EXIT STATUS\n"
-"    0 the reports were written (whatever they found: use `topofarm\n"
-"    compare` for a pass/fail verdict); 2 usage error or no store in\n"
-"    RESULTS; 3 the store could not be read or a file not written.\n";
+"    0 the reports were written (whatever they found, unless\n"
+"    --fail-on-findings; `topofarm compare` gives a stock-vs-fixed verdict);\n"
+"    1 --fail-on-findings and the report holds findings; 2 usage error or\n"
+"    no store in RESULTS; 3 the store could not be read or a file not\n"
+"    written (3 wins over 1: a report that could not be written is not a\n"
+"    verdict).\n";
 
 struct options {
 	const char *dir, *campaign, *html, *junit, *json;
-	bool text;
+	bool text, fail_on_findings;
 };
 
 static int parse_args(int argc, char **argv, struct options *o)
@@ -77,6 +84,10 @@ static int parse_args(int argc, char **argv, struct options *o)
 	o->dir = DEFAULT_DIR;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
+		if (!strcmp(a, "--fail-on-findings")) {
+			o->fail_on_findings = true;
+			continue;
+		}
 		if (!strcmp(a, "--text")) {
 			o->text = true;
 			continue;
@@ -142,6 +153,12 @@ static int run_report(int argc, char **argv)
 		if (emit(outputs[i].path, &b) < 0)
 			rc = EXIT_ENV;
 		buf_free(&b);
+	}
+	int findings = report_count_findings(&d);
+	if (o.fail_on_findings && findings && rc == EXIT_OK) {
+		fprintf(stderr, "topofarm report: %d run%s with findings (crash, hang, boot failure or divergence)\n",
+			findings, findings == 1 ? "" : "s");
+		rc = EXIT_FINDINGS;
 	}
 	report_data_free(&d);
 	return rc;

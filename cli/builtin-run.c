@@ -8,6 +8,7 @@
 #include "common/fsutil.h"
 #include "common/proc.h"
 #include "common/strv.h"
+#include "results/out_lock.h"
 #include "results/store.h"
 #include "runner/accel.h"
 #include "runner/expectation.h"
@@ -33,9 +34,10 @@ static const char help[] =
 "    topofarm run - boot every topology on every kernel and record the outcome\n"
 "\n"
 "SYNOPSIS\n"
-"    topofarm run TOPO|DIR... [--kernels NAME,NAME|default] [-j N] [--out DIR]\n"
+"    topofarm run TOPO|DIR... [--kernels LIST|default] [--kernel BZIMAGE]...\n"
+"                 [-j N] [--out DIR]\n"
 "                 [--rerun K] [--timeout S] [--silence S] [--catalogue FILE]\n"
-"                 [--accel auto|tcg|kvm] [--qemu PATH] [--campaign NAME]\n"
+"                 [--accel auto|tcg|kvm] [--qemu PATH] [--campaign NAME] [--wait]\n"
 "\n"
 "DESCRIPTION\n"
 "    Boots each topology (a .topo file, or every *.topo in a directory) on\n"
@@ -46,20 +48,33 @@ static const char help[] =
 "    asks, and ends the run when the guest finishes, the kernel panics, the\n"
 "    console is silent too long, the topology's timeout passes, or QEMU\n"
 "    exits. The console log is then triaged into an outcome: pass, warning,\n"
-"    oops, panic, hang, boot-fail or infra.\n"
+"    oops, panic, hang, boot-fail or infra. A run that passes is then\n"
+"    checked by the second oracle, the layout model (docs/model.md): when\n"
+"    the e820 map, SRAT lines, NUMA decisions, zones, early node ranges or\n"
+"    what the guest probe saw (nodes, memory blocks, zone spans) differ\n"
+"    from the prediction, the outcome is divergence, and record.json, the\n"
+"    store and the reports show the differing lines of both sides.\n"
 "\n"
 "    infra means the host failed, not the kernel (QEMU refused its arguments\n"
 "    or could not start, the host ran out of memory or disk, Expect failed).\n"
 "    Such runs are retried up to two more times, each attempt recorded.\n"
 "\n"
 "    Every run gets OUT/runs/LAYOUT/KERNEL/ATTEMPT/ holding topology.topo,\n"
-"    argv.txt, console.log, steps.log and record.json (written last), and a\n"
-"    row in the store OUT/topofarm.db (`topofarm report --dir OUT`).\n"
+"    argv.txt, console.log, steps.log and record.json, and a row in the store\n"
+"    OUT/topofarm.db (`topofarm report --dir OUT`). The store is the one\n"
+"    source of truth: a run is finished when it has its row.\n"
+"\n"
+"    One writer per results folder: run takes a lock on OUT (the kernel\n"
+"    drops it when run dies, even by SIGKILL). A second writer (run, compare\n"
+"    --rerun, campaign) on the same OUT stops with an error naming the\n"
+"    holder's pid, or waits for it with --wait.\n"
 "\n"
 "    SIGINT or SIGTERM stops the run cleanly: the QEMUs it started are killed,\n"
-"    finished runs are kept. The same command again resumes: runs with a\n"
-"    record.json are not repeated. QEMU also dies on its own if topofarm is\n"
-"    killed outright.\n"
+"    finished runs are kept. The same command again resumes: runs the store\n"
+"    holds are not repeated; an attempt directory the store does not know\n"
+"    (interrupted) is moved to OUT/incomplete/LAYOUT/KERNEL/ATTEMPT and booted\n"
+"    again. Nothing that booted is ever deleted. QEMU also dies on its own if\n"
+"    topofarm is killed outright.\n"
 "\n"
 "    KVM is used only when a cached probe boot shows a KVM guest reaching\n"
 "    user space on this host; otherwise TCG.\n"
@@ -70,8 +85,12 @@ static const char help[] =
 "    `expect` line, title) ends the output.\n"
 "\n"
 "OPTIONS\n"
-"    --kernels LIST    comma-separated catalogue names, or `default` (the\n"
-"                      catalogue's default pair; also when omitted)\n"
+"    --kernels LIST    comma-separated catalogue names, `default` (the\n"
+"                      catalogue's default pair; also when omitted), or\n"
+"                      ranges NAME..LAST (debian-6.1.0-47..56: every\n"
+"                      catalogue kernel debian-6.1.0-N, 47 <= N <= 56)\n"
+"    --kernel PATH     also boot this bzImage, as it is (a one-off without a\n"
+"                      catalogue entry; named image-FILE); alone, only it\n"
 "    -j N              boots at a time (default: the number of CPUs)\n"
 "    --out DIR         results directory (default results/out)\n"
 "    --rerun K         boot every topology on every kernel K times (default 1)\n"
@@ -84,6 +103,8 @@ static const char help[] =
 "    --accel A         auto (default: the KVM probe decides), tcg or kvm\n"
 "    --qemu PATH       the QEMU binary (default qemu-system-x86_64)\n"
 "    --campaign NAME   campaign name in the store (default: OUT's base name)\n"
+"    --wait            if another topofarm is writing OUT, wait for it instead\n"
+"                      of failing\n"
 "\n"
 "EXAMPLES\n"
 "    topofarm run topologies/seeds --kernels default\n"
@@ -94,13 +115,19 @@ static const char help[] =
 "    0 every run met its topology's expect line (or passed when none\n"
 "    applies), 1 a run had an unexpected outcome, 2 usage error or invalid\n"
 "    topology, 3 environment failure (kernel missing, runs still infra after\n"
-"    three attempts), 130/143 interrupted by SIGINT/SIGTERM (resumable).\n";
+"    three attempts, or OUT is locked by another writer), 130/143 interrupted\n"
+"    by SIGINT/SIGTERM (resumable). Findings win: when runs had unexpected\n"
+"    outcomes AND others failed for infra reasons, the exit status is 1.\n";
 
 struct options {
 	const char *kernels, *out, *catalogue, *accel, *qemu, *campaign;
 	int jobs, rerun, timeout, silence;
+	bool wait;
 	char **topos;
 	int n_topos;
+	char **images;                /* --kernel PATH, repeatable */
+	int n_images;
+	bool kernels_given;
 };
 
 /* One finished run, for the summary. */
@@ -157,6 +184,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 	*o = (struct options){ .kernels = "default", .out = "results/out", .accel = "auto",
 			       .jobs = cpus > 0 ? (int)cpus : 1, .rerun = 1 };
 	o->topos = xcalloc((size_t)argc, sizeof *o->topos);
+	o->images = xcalloc((size_t)argc, sizeof *o->images);
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		const char **str = !strcmp(a, "--kernels") ? &o->kernels : !strcmp(a, "--out") ? &o->out
@@ -168,11 +196,18 @@ static int parse_options(int argc, char **argv, struct options *o)
 			if (!v)
 				return usage_error(&verb_run, "%s expects a value", a);
 			*str = v;
+			o->kernels_given |= str == &o->kernels;
 			i++;
+		} else if (!strcmp(a, "--kernel")) {
+			if (!v)
+				return usage_error(&verb_run, "--kernel expects a bzImage path");
+			o->images[o->n_images++] = argv[++i];
 		} else if (num) {
 			if (parse_int_opt(a, v, 1, num))
 				return EXIT_USAGE;
 			i++;
+		} else if (!strcmp(a, "--wait")) {
+			o->wait = true;
 		} else if (!strncmp(a, "-j", 2) && a[2]) {
 			if (parse_int_opt("-j", a + 2, 1, &o->jobs))
 				return EXIT_USAGE;
@@ -195,6 +230,8 @@ static char *kernel_source_text(const struct kernel_entry *k)
 {
 	if (k->kind == KERNEL_DEB)
 		return xasprintf("deb %s", k->deb);
+	if (k->kind == KERNEL_IMAGE)
+		return xasprintf("image %s", k->image);
 	struct buf b = BUF_INIT;
 	buf_printf(&b, "%s + %s", k->source, k->config);
 	for (size_t i = 0; i < k->n_patches; i++)
@@ -202,35 +239,40 @@ static char *kernel_source_text(const struct kernel_entry *k)
 	return buf_steal(&b);
 }
 
-/* Resolves --kernels into catalogue entries, fetching or building what the
- * cache lacks. Returns 0, EXIT_USAGE or EXIT_ENV. */
-static int resolve_kernels(const struct kernel_catalogue *cat, const char *list,
+/* Resolves --kernels (names, default, NAME..LAST ranges) and --kernel
+ * images into catalogue entries, fetching or building what the cache
+ * lacks. Returns 0, EXIT_USAGE or EXIT_ENV. */
+static int resolve_kernels(struct kernel_catalogue *cat, const struct options *o,
 			   const struct kernel_entry ***out, int *n)
 {
-	*out = xcalloc(strlen(list) + 2, sizeof **out);
-	*n = 0;
-	if (!strcmp(list, "default")) {
-		const struct kernel_entry *a, *b;
-		if (kernel_default_pair(cat, &a, &b) != 0) {
-			fprintf(stderr, "topofarm run: the catalogue %s has no default pair\n", cat->path);
+	char *err = NULL;
+	struct strv names = { 0 };
+	for (int i = 0; i < o->n_images; i++) {
+		const struct kernel_entry *k = kernel_catalogue_add_image(cat, o->images[i], &err);
+		if (!k) {
+			fprintf(stderr, "topofarm run: --kernel %s\n", err);
+			free(err);
+			strv_free(&names);
 			return EXIT_USAGE;
 		}
-		(*out)[(*n)++] = a;
-		(*out)[(*n)++] = b;
-	} else {
-		char *copy = xstrdup(list), *save = NULL;
-		for (char *name = strtok_r(copy, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
-			const struct kernel_entry *k = kernel_find(cat, name);
-			if (!k) {
-				fprintf(stderr, "topofarm run: no kernel '%s' in %s (see `topofarm kernels list`)\n", name,
-					cat->path);
-				free(copy);
-				return EXIT_USAGE;
-			}
-			(*out)[(*n)++] = k;
-		}
-		free(copy);
+		strv_add(&names, k->name);
 	}
+	/* --kernel alone boots only the images; with --kernels, both. */
+	struct buf list = BUF_INIT;
+	if (!o->n_images || o->kernels_given)
+		buf_puts(&list, o->kernels);
+	for (int i = 0; i < names.n; i++)
+		buf_printf(&list, "%s%s", list.len ? "," : "", names.v[i]);
+	strv_free(&names);
+	size_t nk = 0;
+	int rc = kernel_list_resolve(cat, list.s, out, &nk, &err);
+	buf_free(&list);
+	if (rc) {
+		fprintf(stderr, "topofarm run: %s\n", err);
+		free(err);
+		return EXIT_USAGE;
+	}
+	*n = (int)nk;
 	for (int i = 0; i < *n; i++) {
 		char *image = kernel_image_path((*out)[i]), *err = NULL;
 		if (!image) {
@@ -254,46 +296,81 @@ static void add_result(struct pair *p, int attempt, enum outcome oc, const char 
 	p->results[p->n_results++] = (struct result){ attempt, oc, title ? xstrdup(title) : NULL, met };
 }
 
-/* Reads the finished attempts of a pair (record.json present, same layout
- * hash), drops unfinished attempt directories, and works out how many runs
- * are missing. Infra attempts count as a finished run only once three in a
- * row are there. Records the store lacks are added to it. */
+/* An attempt directory the store has no row for (the run was interrupted,
+ * or killed between writing its files and storing it): moved aside to
+ * OUT/incomplete/LAYOUT/KERNEL/ATTEMPT[-N], never deleted; its attempt
+ * number is booted again. */
+static void move_aside(const struct run_ctx *c, const struct pair *p, int attempt, const char *dir)
+{
+	char *parent = xasprintf("%s/incomplete/%s/%s", c->o->out, p->t->name, p->k->name);
+	char *dest = xasprintf("%s/%d", parent, attempt);
+	for (int n = 2; path_exists(dest); n++) {
+		free(dest);
+		dest = xasprintf("%s/%d-%d", parent, attempt, n);
+	}
+	if (mkdir_p(parent, 0755) != 0 || rename(dir, dest) != 0) {
+		/* Cannot move it: keep it where it is and boot under a new number. */
+		fprintf(stderr, "topofarm run: cannot move the unfinished run %s aside (%s); leaving it\n", dir, strerror(errno));
+		free(parent), free(dest);
+		return;
+	}
+	fprintf(stderr, "topofarm run: %s was not finished (no record in the store); moved to %s, booting it again\n",
+		dir, dest);
+	free(parent), free(dest);
+}
+
+/* Resumes a pair from the store, the one source of truth: the attempts it
+ * holds for this layout (same hash) and kernel are done; attempts of another
+ * version of the layout, or stored by a newer topofarm (an outcome this
+ * build does not know), keep their numbers and are skipped; attempt
+ * directories the store does not know are moved aside and booted again.
+ * Infra attempts count as a finished run only once three in a row are there. */
 static void scan_pair(struct run_ctx *c, struct pair *p)
 {
-	int finals = 0, infra_streak = 0, max_attempt = 0;
+	int finals = 0, infra_streak = 0, max_attempt = 0, n = 0;
+	struct store_attempt *v = NULL;
+	char *err = NULL;
+	if (store_load_attempts(c->store, p->t->name, p->k->name, &v, &n, &err) != 0) {
+		fprintf(stderr, "topofarm run: %s\n", err);
+		free(err);
+	}
+	for (int i = 0; i < n; i++) {
+		const struct store_attempt *a = &v[i];
+		if (a->attempt > max_attempt)
+			max_attempt = a->attempt;
+		if (strcmp(a->layout_hash, p->hash) != 0)
+			continue;   /* another version of this layout: kept, not counted */
+		if (a->outcome < 0) {
+			fprintf(stderr, "topofarm run: %s/%d was stored by a newer topofarm (unknown outcome); skipped, not counted\n",
+				p->dir, a->attempt);
+			continue;
+		}
+		bool final = a->outcome != OUTCOME_INFRA || ++infra_streak == MAX_TRIES;
+		if (a->outcome != OUTCOME_INFRA || final)
+			infra_streak = 0;
+		if (final) {
+			finals++;
+			bool met = expectation_met(p->t, p->k->name, (enum outcome)a->outcome, a->title, NULL, NULL);
+			add_result(p, a->attempt, (enum outcome)a->outcome, a->title, met);
+		}
+	}
+	/* Directories beyond what the store knows, or in its gaps. */
 	for (int a = 1;; a++) {
 		char *dir = xasprintf("%s/%d", p->dir, a);
-		if (!is_dir(dir)) {
+		bool known = false;
+		for (int i = 0; i < n && !known; i++)
+			known = v[i].attempt == a;
+		if (!is_dir(dir) && a > max_attempt) {
 			free(dir);
 			break;
 		}
-		char *path = path_join(dir, "record.json"), *text = read_file(path, NULL), *err = NULL;
-		struct run_record rec = { 0 };
-		if (!text || run_record_from_json(text, &rec, &err) != 0) {
-			remove_tree(dir);   /* interrupted: its attempt number is reused */
-		} else if (strcmp(rec.layout_hash, p->hash) != 0) {
-			max_attempt = a;    /* another version of this layout: keep, skip */
-		} else {
-			max_attempt = a;
-			enum outcome oc = rec.triage.outcome;
-			if (oc != OUTCOME_INFRA && !store_run_finished(c->store, p->hash, p->k->name, a)) {
-				char *serr = NULL;
-				if (store_add_run(c->store, &rec, NULL, &serr) != 0)
-					fprintf(stderr, "topofarm run: %s: cannot store: %s\n", path, serr);
-				free(serr);
-			}
-			bool final = oc != OUTCOME_INFRA || ++infra_streak == MAX_TRIES;
-			if (oc != OUTCOME_INFRA || final)
-				infra_streak = 0;
-			if (final) {
-				finals++;
-				bool met = expectation_met(p->t, p->k->name, oc, rec.triage.title, NULL, NULL);
-				add_result(p, a, oc, rec.triage.title, met);
-			}
-		}
-		run_record_free(&rec);
-		free(err), free(text), free(path), free(dir);
+		if (is_dir(dir) && !known)
+			move_aside(c, p, a, dir);
+		if (is_dir(dir) && a > max_attempt)
+			max_attempt = a;   /* could not be moved: its number stays taken */
+		free(dir);
 	}
+	store_attempts_free(v, n);
 	p->next_attempt = max_attempt + 1;
 	p->missing = c->o->rerun > finals ? c->o->rerun - finals : 0;
 }
@@ -417,13 +494,19 @@ static int check_tools(const struct topo_set *set)
 
 static int check_names(const struct topo_set *set)
 {
-	for (int i = 0; i < set->n; i++)
+	for (int i = 0; i < set->n; i++) {
+		if (!topo_name_valid(set->v[i].name)) {   /* it becomes OUT/runs/NAME: never a path escape */
+			fprintf(stderr, "topofarm run: %s: the name '%s' cannot name a run directory ([a-z0-9._-]+, not . or ..)\n",
+				set->paths[i], set->v[i].name);
+			return EXIT_USAGE;
+		}
 		for (int j = 0; j < i; j++)
 			if (!strcmp(set->v[i].name, set->v[j].name)) {
 				fprintf(stderr, "topofarm run: %s and %s are both named '%s': run directories are named after layouts\n",
 					set->paths[j], set->paths[i], set->v[i].name);
 				return EXIT_USAGE;
 			}
+	}
 	return 0;
 }
 
@@ -517,15 +600,17 @@ static int run_all(struct run_ctx *c, int argc, char **argv)
 	printf("\n%d run%s in %.0f s (%d boots, %d crash%s). Results: %s/runs, store %s\n", st.finished,
 	       st.finished == 1 ? "" : "s", st.seconds, st.tries, st.crashes, st.crashes == 1 ? "" : "es", c->o->out,
 	       store_path(c->store));
-	if (c->infra) {
-		printf("%d run%s failed for environment reasons (infra) three times.\n", c->infra, c->infra == 1 ? "" : "s");
-		return EXIT_ENV;
-	}
+	int unmet = 0, infra = 0;   /* over every finished run, resumed ones too */
 	for (int i = 0; i < c->n_pairs; i++)
-		for (int j = 0; j < c->pairs[i].n_results; j++)
-			if (!c->pairs[i].results[j].met)
-				return EXIT_FINDINGS;
-	return EXIT_OK;
+		for (int j = 0; j < c->pairs[i].n_results; j++) {
+			const struct result *r = &c->pairs[i].results[j];
+			infra += r->outcome == OUTCOME_INFRA;
+			unmet += !r->met && r->outcome != OUTCOME_INFRA;
+		}
+	if (infra)
+		printf("%d run%s failed for environment reasons (infra) three times.\n", infra, infra == 1 ? "" : "s");
+	/* Findings are never hidden by an infra failure: 1 wins over 3. */
+	return unmet ? EXIT_FINDINGS : infra ? EXIT_ENV : EXIT_OK;
 }
 
 static int run_run(int argc, char **argv)
@@ -538,48 +623,52 @@ static int run_run(int argc, char **argv)
 	struct kernel_catalogue *cat = NULL;
 	const struct kernel_entry **ks = NULL;
 	struct run_ctx c = { .o = &o };
+	struct out_lock lock = { .fd = -1, .child_fd = -1 };
 	int nk = 0;
-	char *err = NULL;
+	char *err = NULL, *abs_out = NULL;
 	if (topo_load_all(o.topos, o.n_topos, &set, false, stderr) != 0 || set.n == 0) {
 		rc = EXIT_USAGE;
 	} else if ((rc = check_names(&set)) || (rc = check_tools(&set))) {
 		/* said */
+	} else if (mkdir_p(o.out, 0755) != 0) {
+		fprintf(stderr, "topofarm run: cannot create %s: %s\n", o.out, strerror(errno));
+		rc = EXIT_ENV;
+	} else if (out_lock_take(o.out, "topofarm run", o.wait, &lock, &err) != 0) {
+		/* One writer per results folder, before anything is fetched, built or booted. */
+		fprintf(stderr, "topofarm run: %s\n", err);
+		rc = EXIT_ENV;
 	} else if (kernel_catalogue_load(o.catalogue, &cat, &err) != 0) {
 		fprintf(stderr, "topofarm run: %s\n", err);
 		rc = EXIT_USAGE;
-	} else if ((rc = resolve_kernels(cat, o.kernels, &ks, &nk))) {
+	} else if ((rc = resolve_kernels(cat, &o, &ks, &nk))) {
 		/* said */
 	} else if (!(c.base_initrd = initramfs_base(NULL, &err))) {
 		fprintf(stderr, "topofarm run: cannot build the guest initramfs: %s\n", err);
 		rc = EXIT_ENV;
-	} else if (mkdir_p(o.out, 0755) != 0) {
-		fprintf(stderr, "topofarm run: cannot create %s: %s\n", o.out, strerror(errno));
-		rc = EXIT_ENV;
 	} else {
 		/* Absolute: run directories are recorded and handed to QEMU. */
-		char *abs_out = realpath(o.out, NULL);
-		if (abs_out)
+		if ((abs_out = realpath(o.out, NULL)))
 			o.out = abs_out;
 		char *image = kernel_image_path(ks[0]);
 		c.accel = !strcmp(o.accel, "auto") ? accel_choose(o.qemu, image, c.base_initrd, true) : o.accel;
 		free(image);
-		char *e = NULL;
-		if (store_open(o.out, &c.store, &e) != 0) {
-			fprintf(stderr, "topofarm run: %s\n", e);
-			free(e);
+		if (store_open(o.out, &c.store, &err) != 0) {
+			fprintf(stderr, "topofarm run: %s\n", err);
 			rc = EXIT_ENV;
 		} else {
 			setup_pairs(&c, &set, ks, nk);
 			rc = run_all(&c, argc, argv);
 		}
-		free(abs_out);
 	}
 	free(err);
 	free_ctx(&c);
+	out_lock_release(&lock);   /* after the store is closed */
+	free(abs_out);
 	free(ks);
 	kernel_catalogue_free(cat);
 	topo_set_free(&set);
 	free(o.topos);
+	free(o.images);
 	return rc;
 }
 

@@ -2,6 +2,7 @@
  * out (human text or one JSON object per log). A thin layer over
  * results/triage.h. */
 #include "cli/verb.h"
+#include "results/divergence.h"
 #include "results/triage.h"
 #include "common/buf.h"
 #include "common/fsutil.h"
@@ -10,16 +11,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char help[] =
 "NAME\n"
 "    topofarm triage - turn kernel console logs into crash reports\n"
 "\n"
 "SYNOPSIS\n"
-"    topofarm triage [--json] [--known FILE] [--end HOW] LOG...\n"
+"    topofarm triage [--json] [--known FILE] [--end HOW] [--topology T.topo] LOG|-...\n"
 "\n"
 "DESCRIPTION\n"
-"    Reads each console LOG (any bytes, any length: CR, ANSI escapes, NULs\n"
+"    Reads each console LOG (- is standard input, once; any bytes, any length: CR, ANSI escapes, NULs\n"
 "    and cut-off lines are expected) and finds the kernel reports in it:\n"
 "    BUG/Oops (NULL pointer dereference, page fault, bad page state, soft\n"
 "    lockup, scheduling while atomic), general protection fault, kernel BUG\n"
@@ -51,9 +53,14 @@ static const char help[] =
 "                  built-in one (format: results/known.conf).\n"
 "    --end HOW     How the run ended, when known: unknown (default),\n"
 "                  guest-done, panic, silence, timeout, qemu-exit, infra.\n"
+"    --topology T  Also apply the layout oracle: a log that passes but\n"
+"                  differs from what the layout model predicts for T\n"
+"                  (docs/model.md) is a divergence; both views of each\n"
+"                  differing group are printed (not with --json).\n"
 "\n"
 "EXAMPLES\n"
 "    topofarm triage console.log\n"
+"    dmesg | topofarm triage -\n"
 "    topofarm triage --json runs/*/console.log > reports.jsonl\n"
 "    topofarm triage --known my-known.conf --end timeout console.log\n"
 "\n"
@@ -130,15 +137,21 @@ static void print_json(const char *path, const struct triage_result *r)
 static int run_triage(int argc, char **argv)
 {
 	bool json = false;
-	const char *known_path = NULL;
+	const char *known_path = NULL, *topo_path = NULL;
 	enum run_end end = RUN_END_UNKNOWN;
 	char **logs = xcalloc((size_t)argc, sizeof *logs);
-	int n_logs = 0, rc = EXIT_OK;
+	int n_logs = 0, n_stdin = 0, rc = EXIT_OK;
 
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (!strcmp(a, "--json")) {
 			json = true;
+		} else if (!strcmp(a, "--topology")) {
+			if (i + 1 >= argc) {
+				free(logs);
+				return usage_error(&verb_triage, "%s needs an argument", a);
+			}
+			topo_path = argv[++i];
 		} else if (!strcmp(a, "--known") || !strcmp(a, "--end")) {
 			if (i + 1 >= argc) {
 				free(logs);
@@ -160,6 +173,9 @@ static int run_triage(int argc, char **argv)
 		} else if (a[0] == '-' && a[1]) {
 			free(logs);
 			return usage_error(&verb_triage, "unknown option '%s'", a);
+		} else if (!strcmp(a, "-") && n_stdin++) {
+			free(logs);
+			return usage_error(&verb_triage, "standard input (-) given twice");
 		} else {
 			logs[n_logs++] = argv[i];
 		}
@@ -180,9 +196,24 @@ static int run_triage(int argc, char **argv)
 		}
 	}
 
+	struct topology topo;
+	bool have_topo = false;
+	if (topo_path) {
+		struct topo_error te;
+		if (topo_parse_file(topo_path, &topo, &te) != 0) {
+			char *msg = topo_error_string(&te);
+			fprintf(stderr, "%s\n", msg);
+			free(msg);
+			known_list_free(known);
+			free(logs);
+			return EXIT_USAGE;
+		}
+		have_topo = true;
+	}
 	for (int i = 0; i < n_logs; i++) {
 		size_t len;
-		char *text = read_file(logs[i], &len);
+		bool from_stdin = !strcmp(logs[i], "-");
+		char *text = from_stdin ? read_fd(STDIN_FILENO, &len) : read_file(logs[i], &len);
 		if (!text) {
 			fprintf(stderr, "topofarm triage: %s: cannot read: %s\n", logs[i], strerror(errno));
 			rc = EXIT_USAGE;
@@ -190,16 +221,33 @@ static int run_triage(int argc, char **argv)
 		}
 		struct triage_result r;
 		triage_log(text, len, end, known, &r);
+		struct divergence d = { 0 };
+		if (have_topo && r.outcome == OUTCOME_PASS) {
+			divergence_check(&topo, text, len, NULL, &d);
+			if (d.n) {
+				r.outcome = OUTCOME_DIVERGENCE;
+				r.title = divergence_title(&d);
+			}
+		}
 		free(text);
+		const char *shown = from_stdin ? "<stdin>" : logs[i];
 		if (json)
-			print_json(logs[i], &r);
+			print_json(shown, &r);
 		else
-			print_human(logs[i], &r);
+			print_human(shown, &r);
+		if (!json && d.n) {
+			char *both = divergence_text(&d);
+			fputs(both, stdout);
+			free(both);
+		}
+		divergence_free(&d);
 		if (r.outcome != OUTCOME_PASS && rc == EXIT_OK)
 			rc = EXIT_FINDINGS;
 		triage_result_free(&r);
 	}
 	known_list_free(known);
+	if (have_topo)
+		topo_free(&topo);
 	free(logs);
 	return rc;
 }

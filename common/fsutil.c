@@ -16,6 +16,15 @@ char *read_file(const char *path, size_t *len)
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return NULL;
+	char *s = read_fd(fd, len);
+	int e = errno;
+	close(fd);
+	errno = e;
+	return s;
+}
+
+char *read_fd(int fd, size_t *len)
+{
 	struct buf b = BUF_INIT;
 	char chunk[65536];
 	for (;;) {
@@ -24,7 +33,6 @@ char *read_file(const char *path, size_t *len)
 			if (errno == EINTR)
 				continue;
 			int e = errno;
-			close(fd);
 			buf_free(&b);
 			errno = e;
 			return NULL;
@@ -33,7 +41,6 @@ char *read_file(const char *path, size_t *len)
 			break;
 		buf_add(&b, chunk, (size_t)n);
 	}
-	close(fd);
 	if (len)
 		*len = b.len;
 	return buf_steal(&b);

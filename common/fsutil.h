@@ -8,6 +8,8 @@
 /* Reads a whole file; returns NULL and sets errno on failure. *len optional.
  * The result is NUL-terminated (the NUL is not counted in *len). */
 char *read_file(const char *path, size_t *len);
+/* The same from an open descriptor (a pipe, standard input), read to its end. */
+char *read_fd(int fd, size_t *len);
 /* Writes via a temporary file and rename(): readers never see half a file. */
 int write_file(const char *path, const void *data, size_t len);
 int write_file_str(const char *path, const char *s);

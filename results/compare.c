@@ -45,11 +45,7 @@ bool run_crashed(const struct run_record *r)
 /* Outcomes by seriousness, for the "worst" of several attempts. */
 static int severity(enum outcome o)
 {
-	static const int rank[OUTCOME__COUNT] = {
-		[OUTCOME_PASS] = 1, [OUTCOME_WARNING] = 2, [OUTCOME_HANG] = 3, [OUTCOME_OOPS] = 4,
-		[OUTCOME_BOOT_FAIL] = 5, [OUTCOME_PANIC] = 6, [OUTCOME_INFRA] = 0,
-	};
-	return (unsigned)o < OUTCOME__COUNT ? rank[o] : 0;
+	return outcome_rank(o);
 }
 
 static const struct store_signature *find_sig(const struct store_signature *sigs, int n, const char *sig)

@@ -29,6 +29,11 @@ struct report_data {
 int report_load(const char *results_dir, const char *campaign, struct report_data *d, char **err);
 void report_data_free(struct report_data *d);
 
+/* Findings for CI (`report --fail-on-findings`): the runs in scope whose
+ * outcome is neither pass nor infra (crashes, hangs, boot failures, and
+ * every other verdict against the kernel, such as divergences). */
+int report_count_findings(const struct report_data *d);
+
 void report_write_text(struct buf *out, const struct report_data *d);
 void report_write_html(struct buf *out, const struct report_data *d);
 void report_write_junit(struct buf *out, const struct report_data *d);

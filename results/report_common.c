@@ -103,11 +103,7 @@ int report_cell_runs(const struct report_data *d, int li, const char *kernel, in
 
 static int severity(enum outcome o)
 {
-	static const int rank[OUTCOME__COUNT] = {
-		[OUTCOME_INFRA] = 0, [OUTCOME_PASS] = 1, [OUTCOME_WARNING] = 2, [OUTCOME_HANG] = 3,
-		[OUTCOME_OOPS] = 4, [OUTCOME_BOOT_FAIL] = 5, [OUTCOME_PANIC] = 6,
-	};
-	return (unsigned)o < OUTCOME__COUNT ? rank[o] : 0;
+	return outcome_rank(o);
 }
 
 void report_cell(const struct report_data *d, int li, const char *kernel, struct cell_summary *c)
@@ -322,4 +318,14 @@ int report_bucket_run(const struct report_data *d, const struct store_signature 
 		}
 	}
 	return fallback;
+}
+
+int report_count_findings(const struct report_data *d)
+{
+	int n = 0;
+	for (int i = 0; i < d->runs.n; i++) {
+		enum outcome o = d->runs.v[i].triage.outcome;
+		n += o != OUTCOME_PASS && o != OUTCOME_INFRA;
+	}
+	return n;
 }

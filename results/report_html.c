@@ -199,6 +199,26 @@ static void put_reports_list(struct buf *b, const struct run_record *r)
 	buf_puts(b, "</ul></dd>\n");
 }
 
+/* The layout oracle's differences, the model and the kernel side by side. */
+static void put_divergence(struct buf *b, const struct run_record *r)
+{
+	const struct divergence *dv = &r->divergence;
+	if (!dv->n)
+		return;
+	buf_puts(b, "<h4>Layout model vs kernel</h4>\n<table class=\"divergence\">\n"
+		 "<tr><th>group</th><th>the model predicted</th><th>the kernel showed</th></tr>\n");
+	for (int k = 0; k < dv->n; k++) {
+		buf_puts(b, "<tr><td>");
+		esc(b, dv->v[k].group);
+		buf_puts(b, "</td><td><pre>");
+		esc(b, dv->v[k].predicted);
+		buf_puts(b, "</pre></td><td><pre>");
+		esc(b, dv->v[k].seen);
+		buf_puts(b, "</pre></td></tr>\n");
+	}
+	buf_puts(b, "</table>\n");
+}
+
 static void put_console(struct buf *b, const struct run_record *r)
 {
 	char *excerpt = report_excerpt(r, 60);
@@ -264,6 +284,7 @@ static void put_run(struct buf *b, const struct report_data *d, int i)
 	dl_item(b, "run directory", r->dir);
 	put_reports_list(b, r);
 	buf_puts(b, "</dl>\n");
+	put_divergence(b, r);
 	put_console(b, r);
 	char *repro = report_reproducer(r);
 	buf_puts(b, "<h4>Reproducer</h4>\n<pre class=\"repro\">");

@@ -60,6 +60,16 @@ static void put_run(struct json *j, const struct report_data *d, int i)
 	for (int k = 0; k < t->n_reports; k++)
 		triage_report_json(j, &t->reports[k], true);
 	json_array_end(j);
+	json_key(j, "divergence");
+	json_array_begin(j);
+	for (int k = 0; k < r->divergence.n; k++) {
+		json_object_begin(j);
+		json_field_string(j, "group", r->divergence.v[k].group);
+		json_field_string(j, "model", r->divergence.v[k].predicted);
+		json_field_string(j, "kernel", r->divergence.v[k].seen);
+		json_object_end(j);
+	}
+	json_array_end(j);
 	json_object_end(j);
 }
 

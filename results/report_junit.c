@@ -26,6 +26,31 @@ static double cell_seconds(const struct report_data *d, int li, const char *kern
 	return sum;
 }
 
+/* A cell whose worst run is a divergence fails with both views. */
+static void put_divergence_failure(struct buf *b, const struct report_data *d, int li, const char *kernel)
+{
+	int idx[64];
+	int n = report_cell_runs(d, li, kernel, idx, 64);
+	for (int i = 0; i < n; i++) {
+		const struct run_record *r = &d->runs.v[idx[i]];
+		if (r->triage.outcome != OUTCOME_DIVERGENCE)
+			continue;
+		buf_puts(b, "      <failure");
+		attr(b, "message", r->triage.title ? r->triage.title : "divergence");
+		attr(b, "type", "divergence");
+		buf_puts(b, ">");
+		char *both = divergence_text(&r->divergence);
+		char *text = xasprintf("%s on %s, attempt %d: the kernel built another layout than the model predicts\n"
+				       "run directory: %s\n\n%s", r->layout_name, kernel, r->attempt,
+				       r->dir ? r->dir : "(unknown)", both);
+		xml_escape_str(b, text, 0);
+		free(text);
+		free(both);
+		buf_puts(b, "</failure>\n");
+		return;
+	}
+}
+
 static void put_testcase(struct buf *b, const struct report_data *d, int li, const char *kernel)
 {
 	struct cell_summary c;
@@ -56,6 +81,8 @@ static void put_testcase(struct buf *b, const struct report_data *d, int li, con
 		xml_escape_str(b, excerpt, 0);
 		free(excerpt);
 		buf_puts(b, "</failure>\n");
+	} else {
+		put_divergence_failure(b, d, li, kernel);
 	}
 	if (r->dir) {
 		buf_puts(b, "      <system-out>");
@@ -81,7 +108,7 @@ void report_write_junit(struct buf *b, const struct report_data *d)
 			if (!c.runs)
 				continue;
 			tests++;
-			fail += c.counted && c.crashed;
+			fail += c.counted && (c.crashed || c.worst == OUTCOME_DIVERGENCE);
 			skip += !c.counted;
 			seconds += cell_seconds(d, li, d->kernels[k]);
 			put_testcase(&cases, d, li, d->kernels[k]);

@@ -165,6 +165,12 @@ static void put_bucket_section(struct buf *b, const struct report_data *d, const
 		buf_puts(b, "\ntopology:\n");
 		put_clean(b, r->topology_text, "  ");
 	}
+	if (r->divergence.n) {
+		char *both = divergence_text(&r->divergence);
+		buf_puts(b, "\nlayout model vs kernel (the lines that differ):\n");
+		put_clean(b, both, "  ");
+		free(both);
+	}
 	char *excerpt = report_excerpt(r, 60);
 	if (excerpt) {
 		buf_puts(b, "\nconsole excerpt:\n");

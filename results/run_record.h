@@ -7,10 +7,12 @@
  *   argv.txt        the QEMU argument vector, one argument per line
  *   console.log     everything the serial console printed (complete, also after a panic)
  *   steps.log       runtime steps the host performed, one per line with timestamps
- *   record.json     this structure as JSON (written last: its presence means "finished") */
+ *   record.json     this structure as JSON, written last, for people and other tools;
+ *                   a run is finished when the store has it, not when this file exists */
 #ifndef RESULTS_RUN_RECORD_H
 #define RESULTS_RUN_RECORD_H
 #include "results/triage.h"
+#include "results/divergence.h"
 
 struct run_record {
 	char *campaign;               /* campaign name (the --out directory's run group) */
@@ -32,11 +34,15 @@ struct run_record {
 	int qemu_exit;                /* exit status, -1 if killed */
 	int steps_done, steps_total;
 	struct triage_result triage;  /* outcome, title, reports */
+	struct divergence divergence; /* the layout oracle's differences (outcome divergence) */
 };
 
 void run_record_free(struct run_record *r);
-/* record.json text, and back (for resuming and for reports built from run dirs). */
+/* The second oracle: a run that passed triage but whose kernel built
+ * something else than the layout model predicts (results/divergence.h)
+ * becomes outcome divergence, titled "divergence in GROUP". */
+void run_record_check_divergence(struct run_record *r, const char *console, size_t len);
+/* record.json text. */
 char *run_record_to_json(const struct run_record *r);
-int run_record_from_json(const char *text, struct run_record *r, char **err);
 
 #endif

@@ -528,6 +528,19 @@ static const char *title_known_bug(const struct triage_result *t)
 	return NULL;
 }
 
+static int insert_divergence(struct store *s, long long run, int seq, const struct divergence_item *d, char **err)
+{
+	sqlite3_stmt *st;
+	if (store_prepare(s, "INSERT INTO divergences(run_id, seq, grp, model, kernel) VALUES(?1,?2,?3,?4,?5)", &st, err) < 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, run);
+	sqlite3_bind_int(st, 2, seq);
+	store_bind_text(st, 3, d->group ? d->group : "?");
+	store_bind_text(st, 4, d->predicted ? d->predicted : "");
+	store_bind_text(st, 5, d->seen ? d->seen : "");
+	return step_done(s, st, "adding a divergence", err);
+}
+
 static int add_run_body(struct store *s, void *vctx, char **err)
 {
 	struct add_ctx *c = vctx;
@@ -548,6 +561,8 @@ static int add_run_body(struct store *s, void *vctx, char **err)
 	bool any_new = false;
 	for (int i = 0; rc == 0 && i < r->triage.n_reports; i++)
 		rc = insert_report(s, c, run, i, counts, &any_new, err);
+	for (int i = 0; rc == 0 && i < r->divergence.n; i++)
+		rc = insert_divergence(s, run, i, &r->divergence.v[i], err);
 	if (rc == 0 && sig) {
 		bool is_new;
 		rc = ensure_signature(s, c, sig, r->triage.title, title_known_bug(&r->triage), run, &is_new, err);
@@ -596,6 +611,48 @@ int store_add_run(struct store *s, const struct run_record *r, int *new_signatur
 		*new_signatures = c.new_signatures;
 	strv_free(&c.touched);
 	return rc;
+}
+
+int store_load_attempts(struct store *s, const char *layout_name, const char *kernel_name,
+			struct store_attempt **out, int *n, char **err)
+{
+	sqlite3_stmt *st;
+	*out = NULL;
+	*n = 0;
+	if (store_prepare(s, "SELECT runs.attempt, layouts.hash, runs.outcome, runs.title FROM runs"
+			     " JOIN layouts ON layouts.id = runs.layout_id JOIN kernels ON kernels.id = runs.kernel_id"
+			     " WHERE layouts.name = ?1 AND kernels.name = ?2 ORDER BY runs.attempt, runs.id", &st, err) < 0)
+		return -1;
+	store_bind_text(st, 1, layout_name);
+	store_bind_text(st, 2, kernel_name);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*out = xrealloc(*out, sizeof **out * (size_t)(*n + 1));
+		struct store_attempt *a = &(*out)[(*n)++];
+		a->attempt = sqlite3_column_int(st, 0);
+		a->layout_hash = store_column_dup(st, 1);
+		char *oc = store_column_dup(st, 2);
+		a->outcome = oc ? outcome_from_name(oc) : -1;
+		free(oc);
+		a->title = store_column_dup(st, 3);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		store_attempts_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+		return store_fail(s, "reading the attempts to resume", err);
+	}
+	return 0;
+}
+
+void store_attempts_free(struct store_attempt *v, int n)
+{
+	for (int i = 0; i < n; i++) {
+		free(v[i].layout_hash);
+		free(v[i].title);
+	}
+	free(v);
 }
 
 bool store_run_finished(struct store *s, const char *layout_hash, const char *kernel_name, int attempt)

@@ -21,6 +21,20 @@ int store_add_run(struct store *s, const struct run_record *r, int *new_signatur
 /* True if the store already has a finished run (any outcome but infra) of
  * this layout on this kernel with this attempt number: used to resume. */
 bool store_run_finished(struct store *s, const char *layout_hash, const char *kernel_name, int attempt);
+/* The stored attempts of one layout name on one kernel, by attempt number,
+ * whatever version (hash) of the layout they booted: what `run` resumes
+ * from (the store, not the run directories, says which runs finished).
+ * outcome is -1 for an outcome name this build does not know (a run stored
+ * by a newer topofarm). */
+struct store_attempt {
+	int attempt;
+	char *layout_hash;
+	int outcome;
+	char *title;
+};
+int store_load_attempts(struct store *s, const char *layout_name, const char *kernel_name,
+			struct store_attempt **out, int *n, char **err);
+void store_attempts_free(struct store_attempt *v, int n);
 /* The schema version this build writes. */
 int store_schema_version(void);
 

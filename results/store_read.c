@@ -104,6 +104,34 @@ static int load_reports(struct store *s, const char *campaign, struct store_runs
 	return 0;
 }
 
+static int load_divergences(struct store *s, const char *campaign, struct store_runs *out, char **err)
+{
+	sqlite3_stmt *st;
+	if (store_prepare(s, "SELECT divergences.run_id, divergences.grp, divergences.model, divergences.kernel"
+			     " FROM divergences JOIN runs ON runs.id = divergences.run_id"
+			     " LEFT JOIN campaigns ON campaigns.id = runs.campaign_id"
+			     " WHERE ?1 IS NULL OR campaigns.name = ?1"
+			     " ORDER BY divergences.run_id, divergences.seq", &st, err) < 0)
+		return -1;
+	store_bind_text(st, 1, campaign);
+	int rc, last = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int i = find_run(out, sqlite3_column_int64(st, 0), &last);
+		if (i < 0)
+			continue;
+		struct divergence *d = &out->v[i].divergence;
+		d->v = xrealloc(d->v, (size_t)(d->n + 1) * sizeof *d->v);
+		d->v[d->n].group = store_column_dup(st, 1);
+		d->v[d->n].predicted = store_column_dup(st, 2);
+		d->v[d->n].seen = store_column_dup(st, 3);
+		d->n++;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return store_fail(s, "reading divergences", err);
+	return 0;
+}
+
 int store_load_runs(struct store *s, const char *campaign, struct store_runs *out, char **err)
 {
 	memset(out, 0, sizeof *out);
@@ -143,7 +171,7 @@ int store_load_runs(struct store *s, const char *campaign, struct store_runs *ou
 		store_runs_free(out);
 		return -1;
 	}
-	if (load_reports(s, campaign, out, err) < 0) {
+	if (load_reports(s, campaign, out, err) < 0 || load_divergences(s, campaign, out, err) < 0) {
 		store_runs_free(out);
 		return -1;
 	}

@@ -82,6 +82,15 @@ static const char *const migrations[] = {
 	"CREATE INDEX runs_signature ON runs(signature);"
 	"CREATE INDEX reports_run ON reports(run_id);"
 	"CREATE INDEX reports_signature ON reports(signature);",
+	/* 2: the layout oracle's differences (outcome divergence), both views. */
+	"CREATE TABLE divergences ("
+	"  id INTEGER PRIMARY KEY,"
+	"  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+	"  seq INTEGER NOT NULL,"
+	"  grp TEXT NOT NULL,"          /* "Zone ranges", "probe memory-blocks", ... */
+	"  model TEXT NOT NULL,"        /* the model's lines the kernel did not show */
+	"  kernel TEXT NOT NULL);"      /* the kernel's lines the model did not predict */
+	"CREATE INDEX divergences_run ON divergences(run_id);",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

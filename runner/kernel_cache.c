@@ -130,6 +130,8 @@ char *kernel_image_path(const struct kernel_entry *k)
 {
 	if (k->kind == KERNEL_DEB)
 		return deb_image_path(k);
+	if (k->kind == KERNEL_IMAGE)
+		return path_exists(k->image) ? xstrdup(k->image) : NULL;
 	char tree_key[17], key[17];
 	if (kernel_build_keys(k, tree_key, key, NULL) != 0)
 		return NULL;
@@ -149,7 +151,12 @@ char *kernel_cached_version(const struct kernel_entry *k)
 	if (!image)
 		return NULL;
 	char *version;
-	if (k->kind == KERNEL_DEB) {
+	if (k->kind == KERNEL_IMAGE) {
+		/* "6.1.192 (user@host) #1 SMP ..." -> "6.1.192" */
+		version = kernel_image_version(image);
+		if (version)
+			version[strcspn(version, " ")] = 0;
+	} else if (k->kind == KERNEL_DEB) {
 		char *record = kernel_record_path(k->name);
 		version = kernel_record_get(record, "version");
 		free(record);
@@ -194,6 +201,10 @@ int kernel_ensure(const struct kernel_entry *k, bool verbose, char **err)
 	}
 	if (k->kind == KERNEL_DEB)
 		return kernel_fetch_deb(k, verbose, err);
+	if (k->kind == KERNEL_IMAGE) {
+		*err = xasprintf("%s does not exist: kernel '%s' is an image topofarm does not build", k->image, k->name);
+		return -1;
+	}
 	return kernel_build_source(k, verbose, err);
 }
 

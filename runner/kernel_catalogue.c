@@ -205,6 +205,10 @@ static int add_attr(struct parser *p, struct kernel_entry *k, const char *file, 
 	int rc = 0;
 	if (!strcmp(key, "deb"))
 		slot = &k->deb;
+	else if (!strcmp(key, "image"))
+		slot = &k->image;
+	else if (!strcmp(key, "vmlinux"))
+		slot = &k->vmlinux;
 	else if (!strcmp(key, "source"))
 		slot = &k->source;
 	else if (!strcmp(key, "config"))
@@ -212,7 +216,7 @@ static int add_attr(struct parser *p, struct kernel_entry *k, const char *file, 
 	else if (!strcmp(key, "note"))
 		slot = &k->note;
 	else if (strcmp(key, "patch") != 0) {
-		rc = fail(p, file, line, "unknown key '%s' (expected deb, source, config, patch or note)", key);
+		rc = fail(p, file, line, "unknown key '%s' (expected deb, source, image, vmlinux, config, patch or note)", key);
 		goto out;
 	}
 	if (!*val && strcmp(key, "note") != 0) {
@@ -245,6 +249,14 @@ static int add_attr(struct parser *p, struct kernel_entry *k, const char *file, 
 		rc = fail(p, file, line, "'%s=' given twice for kernel '%s'", key, k->name);
 		goto out;
 	}
+	if (slot == &k->image || slot == &k->vmlinux) {
+		/* Relative to the catalogue; the file may appear later (a build
+		 * that is still running): kernels fetch says when it is missing. */
+		char *dir = dir_of(file);
+		*slot = val[0] == '/' ? xstrdup(val) : path_join(dir, val);
+		free(dir);
+		goto out;
+	}
 	if (slot == &k->config) {
 		k->config_path = resolve_file(file, "kconfig", val);
 		if (!k->config_path) {
@@ -262,9 +274,16 @@ out:
 /* Whole-stanza rules, checked when the stanza ends. */
 static int check_entry(struct parser *p, struct kernel_entry *k)
 {
-	k->kind = k->source ? KERNEL_SOURCE : KERNEL_DEB;
+	k->kind = k->source ? KERNEL_SOURCE : k->image ? KERNEL_IMAGE : KERNEL_DEB;
+	if (k->image && (k->deb || k->source || k->config || k->n_patches))
+		return fail(p, k->file, k->line,
+			    "kernel '%s': image= is a kernel as built; it takes no deb=, source=, config= or patch=", k->name);
+	if (k->vmlinux && !k->image)
+		return fail(p, k->file, k->line, "kernel '%s': vmlinux= goes with image=", k->name);
+	if (k->image)
+		return 0;
 	if (!k->deb && !k->source)
-		return fail(p, k->file, k->line, "kernel '%s' needs deb=PACKAGE or source=PACKAGE", k->name);
+		return fail(p, k->file, k->line, "kernel '%s' needs deb=PACKAGE, source=PACKAGE or image=PATH", k->name);
 	if (k->deb && k->source)
 		return fail(p, k->file, k->line,
 			    "kernel '%s' has both deb= and source=; a kernel is one or the other", k->name);
@@ -277,6 +296,86 @@ static int check_entry(struct parser *p, struct kernel_entry *k)
 }
 
 static int parse_text(struct parser *p, const char *text, const char *file);
+
+/* s with every "{}" replaced by the number. */
+static char *substitute(const char *s, long n)
+{
+	struct buf b = BUF_INIT;
+	for (const char *q; (q = strstr(s, "{}")); s = q + 2) {
+		buf_add(&b, s, (size_t)(q - s));
+		buf_printf(&b, "%ld", n);
+	}
+	buf_puts(&b, s);
+	return buf_steal(&b);
+}
+
+/* "47..57" or "100,101,107": the numbers, in order (at most 1000). */
+static int range_numbers(struct parser *p, const char *file, int line, const char *list, long **out, int *n)
+{
+	*out = NULL;
+	*n = 0;
+	const char *dots = strstr(list, "..");
+	char *e;
+	if (dots) {
+		long a = strtol(list, &e, 10), z;
+		if (e != dots || (z = strtol(dots + 2, &e, 10), *e) || a < 0 || z < a || z - a >= 1000)
+			return fail(p, file, line, "expected FIRST..LAST (0 <= FIRST <= LAST, at most 1000), got '%s'", list);
+		*out = xmalloc(sizeof **out * (size_t)(z - a + 1));
+		for (long v = a; v <= z; v++)
+			(*out)[(*n)++] = v;
+		return 0;
+	}
+	*out = xmalloc(sizeof **out * (strlen(list) + 1));
+	for (const char *q = list; *q; q = *e ? e + 1 : e) {
+		long v = strtol(q, &e, 10);
+		if (e == q || (*e && *e != ',') || v < 0) {
+			free(*out);
+			*out = NULL;
+			return fail(p, file, line, "expected N..M or N,M,... (numbers), got '%s'", list);
+		}
+		(*out)[(*n)++] = v;
+	}
+	return 0;
+}
+
+static struct kernel_entry *new_entry(struct parser *p);
+static const struct kernel_entry *find_in(const struct kernel_catalogue *cat, size_t n, const char *name);
+
+/* "range debian-6.1.0-{} 47..57 deb=linux-image-6.1.0-{}-amd64 note=...":
+ * one kernel per number, "{}" replaced in the name and every value. */
+static int do_range(struct parser *p, const char *file, int line, struct words *ws)
+{
+	if (ws->n < 4 || !strstr(ws->w[1], "{}"))
+		return fail(p, file, line, "expected 'range NAME-{} FIRST..LAST KEY=VALUE...' (the name holds {})");
+	long *nums;
+	int n, rc = range_numbers(p, file, line, ws->w[2], &nums, &n);
+	for (int i = 0; rc == 0 && i < n; i++) {
+		char *name = substitute(ws->w[1], nums[i]);
+		const struct kernel_entry *dup = find_in(p->cat, p->cat->n_entries, name);
+		if (!valid_kernel_name(name))
+			rc = fail(p, file, line, "kernel name '%s' must start with a letter or digit "
+				  "and use only letters, digits, '.', '_', '+' and '-'", name);
+		else if (dup)
+			rc = fail(p, file, line, "kernel '%s' is already defined at %s:%d", name, dup->file, dup->line);
+		if (rc) {
+			free(name);
+			break;
+		}
+		struct kernel_entry *k = new_entry(p);
+		k->name = name;
+		k->file = xstrdup(file);
+		k->line = line;
+		for (size_t w = 3; rc == 0 && w < ws->n; w++) {
+			char *attr = substitute(ws->w[w], nums[i]);
+			rc = add_attr(p, k, file, line, attr);
+			free(attr);
+		}
+		if (rc == 0)
+			rc = check_entry(p, k);
+	}
+	free(nums);
+	return rc;
+}
 
 static int do_include(struct parser *p, const char *file, int line, struct words *ws)
 {
@@ -397,8 +496,10 @@ static int parse_text(struct parser *p, const char *text, const char *file)
 			rc = do_default(p, file, line, &ws);
 		else if (!strcmp(verb, "include"))
 			rc = do_include(p, file, line, &ws);
+		else if (!strcmp(verb, "range"))
+			rc = do_range(p, file, line, &ws);
 		else
-			rc = fail(p, file, line, "expected 'kernel', 'default' or 'include', got '%s'", verb);
+			rc = fail(p, file, line, "expected 'kernel', 'range', 'default' or 'include', got '%s'", verb);
 		words_free(&ws);
 	}
 	if (rc == 0 && open)
@@ -488,6 +589,8 @@ static void entry_free(struct kernel_entry *k)
 {
 	free(k->name);
 	free(k->deb);
+	free(k->image);
+	free(k->vmlinux);
 	free(k->source);
 	free(k->config);
 	free(k->config_path);
@@ -574,4 +677,125 @@ int kernel_build_keys(const struct kernel_entry *k, char tree_key[17], char key[
 	memcpy(tree_key, st->tree_key, 17);
 	memcpy(key, st->key, 17);
 	return 0;
+}
+
+/* The number a kernel name ends in, and where it starts; -1 if none. */
+static long trailing_number(const char *name, size_t *prefix_len)
+{
+	size_t n = strlen(name), i = n;
+	while (i > 0 && isdigit((unsigned char)name[i - 1]))
+		i--;
+	if (i == n || n - i > 9)
+		return -1;
+	*prefix_len = i;
+	return strtol(name + i, NULL, 10);
+}
+
+static void push_entry(const struct kernel_entry ***out, size_t *n, const struct kernel_entry *k)
+{
+	*out = xrealloc(*out, sizeof **out * (*n + 1));
+	(*out)[(*n)++] = k;
+}
+
+int kernel_list_resolve(const struct kernel_catalogue *cat, const char *list,
+			const struct kernel_entry ***out, size_t *n, char **err)
+{
+	*out = NULL;
+	*n = 0;
+	char *copy = xstrdup(list), *save = NULL;
+	int rc = 0;
+	for (char *name = strtok_r(copy, ",", &save); name && rc == 0; name = strtok_r(NULL, ",", &save)) {
+		const struct kernel_entry *k = kernel_find(cat, name);
+		const char *dots = strstr(name, "..");
+		if (k) {
+			push_entry(out, n, k);
+		} else if (!strcmp(name, "default")) {
+			if (cat->n_defaults < 1) {
+				*err = xasprintf("the catalogue %s has no default line", cat->path);
+				rc = -1;
+			}
+			for (size_t i = 0; i < cat->n_defaults; i++)
+				push_entry(out, n, cat->defaults[i]);
+		} else if (dots) {
+			/* NAME..LAST: every catalogue kernel PREFIX<number> in range. */
+			*(char *)dots = 0;
+			size_t plen;
+			long first = trailing_number(name, &plen), last;
+			char *e;
+			last = strtol(dots + 2, &e, 10);
+			if (first < 0 || *e || e == dots + 2 || last < first || !kernel_find(cat, name)) {
+				*err = xasprintf("'%s..%s' is not a kernel range: expected NAME..LAST where NAME is a "
+						 "catalogue kernel ending in a number (see `topofarm kernels list`)", name, dots + 2);
+				rc = -1;
+				break;
+			}
+			for (long v = first; v <= last; v++)
+				for (size_t i = 0; i < cat->n_entries; i++) {
+					size_t pl;
+					const char *en = cat->entries[i].name;
+					if (trailing_number(en, &pl) == v && pl == plen && !strncmp(en, name, plen))
+						push_entry(out, n, &cat->entries[i]);
+				}
+		} else {
+			*err = xasprintf("no kernel '%s' in %s (see `topofarm kernels list`)", name, cat->path);
+			rc = -1;
+		}
+	}
+	free(copy);
+	if (rc == 0 && *n == 0) {
+		*err = xasprintf("no kernels in '%s'", list);
+		rc = -1;
+	}
+	if (rc) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
+const struct kernel_entry *kernel_catalogue_add_image(struct kernel_catalogue *cat, const char *path, char **err)
+{
+	char *abs = realpath(path, NULL);
+	char *version = abs ? kernel_image_version(abs) : NULL;
+	if (!version) {
+		*err = abs ? xasprintf("%s is not an x86 bzImage (no HdrS boot header)", path)
+			   : xasprintf("%s: %s", path, strerror(errno));
+		free(abs);
+		return NULL;
+	}
+	free(version);
+	for (size_t i = 0; i < cat->n_entries; i++)
+		if (cat->entries[i].image && !strcmp(cat->entries[i].image, abs)) {
+			free(abs);
+			return &cat->entries[i];
+		}
+	/* "image-" + the file name, made a valid kernel name. */
+	const char *base = strrchr(abs, '/') + 1;
+	struct buf b = BUF_INIT;
+	buf_puts(&b, "image-");
+	for (const char *q = base; *q && b.len < 60; q++)
+		buf_putc(&b, isalnum((unsigned char)*q) || strchr("._+-", *q) ? *q : '-');
+	char *name = buf_steal(&b);
+	for (int suffix = 2; kernel_find(cat, name); suffix++) {
+		char *again = xasprintf("image-%d-%.50s", suffix, base);
+		free(name);
+		name = again;
+	}
+	/* entries may move: keep the defaults as indexes */
+	size_t *def = xcalloc(cat->n_defaults + 1, sizeof *def);
+	for (size_t i = 0; i < cat->n_defaults; i++)
+		def[i] = (size_t)(cat->defaults[i] - cat->entries);
+	cat->entries = xrealloc(cat->entries, sizeof *cat->entries * (cat->n_entries + 1));
+	for (size_t i = 0; i < cat->n_defaults; i++)
+		cat->defaults[i] = &cat->entries[def[i]];
+	free(def);
+	struct kernel_entry *k = &cat->entries[cat->n_entries++];
+	memset(k, 0, sizeof *k);
+	k->state = xcalloc(1, sizeof *k->state);
+	k->name = name;
+	k->kind = KERNEL_IMAGE;
+	k->image = abs;
+	k->file = xstrdup("--kernel");
+	return k;
 }

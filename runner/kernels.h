@@ -19,7 +19,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-enum kernel_kind { KERNEL_DEB, KERNEL_SOURCE };
+/* DEB: a Debian binary package; SOURCE: built from linux-source-X; IMAGE: a
+ * bzImage someone else built (image=PATH), booted as it is. */
+enum kernel_kind { KERNEL_DEB, KERNEL_SOURCE, KERNEL_IMAGE };
 
 struct kernel_state;   /* lazily computed cache facts (build key); private */
 
@@ -33,6 +35,8 @@ struct kernel_entry {
 	char **patches;        /* patch= as written, in application order */
 	char **patch_paths;    /* ... resolved */
 	size_t n_patches;
+	char *image;           /* KERNEL_IMAGE: the bzImage (absolute path) */
+	char *vmlinux;         /* KERNEL_IMAGE: its vmlinux for symbols, or NULL */
 	char *note;            /* note="..." or NULL */
 	char *file;            /* where the entry was defined, for messages */
 	int line;
@@ -59,6 +63,18 @@ void kernel_catalogue_free(struct kernel_catalogue *cat);
 char *kernel_catalogue_shipped_path(void);
 
 const struct kernel_entry *kernel_find(const struct kernel_catalogue *cat, const char *name);
+/* A comma-separated kernel list as the verbs take it: catalogue names,
+ * `default` (the default pair), and ranges NAME..LAST over names that end in
+ * a number (debian-6.1.0-47..56 is every catalogue kernel debian-6.1.0-N
+ * with 47 <= N <= 56, in numeric order). *out (caller frees) keeps the
+ * order. -1 with *err ("no kernel 'x' in CATALOGUE") on an unknown name. */
+int kernel_list_resolve(const struct kernel_catalogue *cat, const char *list,
+			const struct kernel_entry ***out, size_t *n, char **err);
+/* Adds a one-off image kernel (`--kernel PATH`) named after the file
+ * ("image-bzImage", or the catalogue name already booting that file).
+ * Entry pointers taken before stay valid only through their names: look
+ * them up again. NULL with *err if the file is not a bzImage. */
+const struct kernel_entry *kernel_catalogue_add_image(struct kernel_catalogue *cat, const char *path, char **err);
 /* The default pair: first is the kernel expected to show the bug (stock or
  * pre-fix), second the reference (fixed). Returns -1 if the catalogue has no
  * default line or it names fewer than two kernels. */

@@ -1,8 +1,12 @@
 /* tests/harness.h: the test runner's registration and assertion macros.
  * Every test file under tests/ defines TEST(name) blocks; they register themselves at
  * start-up, and tests/main.c runs them all (or those matching argv filters)
- * and ends with "N passed, N failed". SLOW_TEST marks tests that boot a
- * kernel or build something; TOPOFARM_SKIP_SLOW=1 skips them. */
+ * and ends with "N passed, N failed, N skipped". SLOW_TEST marks tests that
+ * boot a kernel or build something; TOPOFARM_SKIP_SLOW=1 skips them.
+ * A test that cannot run (a kernel missing from the cache) calls test_skip:
+ * it counts as skipped, and under CI (CI=true, or TOPOFARM_REQUIRE_ALL=1 as
+ * `make test` sets) any skipped test fails the run. FINAL_TEST runs after
+ * every other test (the source-tree-clean check). */
 #ifndef TESTS_HARNESS_H
 #define TESTS_HARNESS_H
 #include <stdio.h>
@@ -15,6 +19,7 @@ struct test_case {
 	const char *file;
 	void (*fn)(void);
 	int slow;
+	int final;                     /* runs after all the others */
 };
 
 void test_register(const struct test_case *t);
@@ -25,19 +30,25 @@ const char *test_repo_dir(void);
 /* A fresh temporary directory for this test, removed after the run. */
 const char *test_tmpdir(void);
 extern int test_failed_now;
+/* The current test cannot run here (say why: what to install or fetch). */
+void test_skip(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* `git status --porcelain` of the repository before the first test ran
+ * (NULL when no FINAL_TEST was selected or git is unavailable). */
+const char *test_initial_git_status(void);
 
-#define TEST_(name, slow_)                                                  \
+#define TEST_(name, slow_, final_)                                          \
 	static void test_fn_##name(void);                                   \
 	__attribute__((constructor)) static void test_reg_##name(void)      \
 	{                                                                   \
 		static const struct test_case tc = { #name, __FILE__,       \
-						     test_fn_##name, slow_ }; \
+						     test_fn_##name, slow_, final_ }; \
 		test_register(&tc);                                         \
 	}                                                                   \
 	static void test_fn_##name(void)
 
-#define TEST(name) TEST_(name, 0)
-#define SLOW_TEST(name) TEST_(name, 1)
+#define TEST(name) TEST_(name, 0, 0)
+#define SLOW_TEST(name) TEST_(name, 1, 0)
+#define FINAL_TEST(name) TEST_(name, 0, 1)
 
 /* CHECK records a failure and goes on; REQUIRE returns from the test. */
 #define CHECK(cond)                                                          \

@@ -6,6 +6,7 @@
  * console must show ("+ text", a substring of one line) and must not show
  * ("- text"). The kernel comes from the catalogue (runner/kernels.h). */
 #include "tests/harness.h"
+#include "tests/util.h"
 #include "acpi-gen/acpi_gen.h"
 #include "acpi-gen/qemu_args.h"
 #include "common/fsutil.h"
@@ -18,20 +19,7 @@
 
 static char *find_kernel(void)
 {
-	struct kernel_catalogue *cat = NULL;
-	char *err = NULL, *image = NULL;
-	if (kernel_catalogue_load(NULL, &cat, &err)) {
-		test_fail(__FILE__, __LINE__, "catalogue: %s", err);
-		free(err);
-		return NULL;
-	}
-	const struct kernel_entry *k = kernel_find(cat, "debian-6.1");
-	if (k)
-		image = kernel_image_path(k);
-	if (!image)
-		test_fail(__FILE__, __LINE__, "kernel debian-6.1 not fetched: run `topofarm kernels fetch debian-6.1`");
-	kernel_catalogue_free(cat);
-	return image;
+	return test_kernel_image("debian-6.1");
 }
 
 /* Boots topology file path with its override archive; returns the console. */

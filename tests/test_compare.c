@@ -7,7 +7,7 @@
 #include "results/compare.h"
 #include "common/buf.h"
 #include "common/fsutil.h"
-#include "common/json_parse.h"
+#include <jansson.h>
 #include "common/proc.h"
 #include <stdlib.h>
 
@@ -203,21 +203,20 @@ TEST(compare_verb_text_and_json)
 	char *jargv[] = { (char *)topofarm_bin(), "compare", "--dir", dir, "--kernels", "stock,fixed",
 			  "--rerun", "2", "--json", NULL };
 	CHECK_INT(run_captured(jargv, 60, &res), 0);
-	struct json_value *root = NULL;
-	if (json_parse(res.out ? res.out : "", res.out_len, "compare --json", &root, &err) < 0) {
-		test_fail(__FILE__, __LINE__, "%s", err);
-		free(err);
+	json_error_t jerr;
+	json_t *root = json_loadb(res.out ? res.out : "", res.out_len, 0, &jerr);
+	if (!root) {
+		test_fail(__FILE__, __LINE__, "compare --json: %d:%d: %s", jerr.line, jerr.column, jerr.text);
 	} else {
-		const struct json_value *layouts = json_get(root, "layouts");
-		REQUIRE(layouts && layouts->type == JSON_ARRAY);
-		CHECK_INT(layouts->n, 2);
-		const struct json_value *totals = json_get(root, "totals");
-		long long v = -1;
-		CHECK(json_get_int(totals, "fixed", &v) && v == 1);
-		CHECK(json_get_int(totals, "incomplete", &v) && v == 1);
-		const struct json_value *cmd = json_get(root, "rerun_command");
-		CHECK(cmd && cmd->type == JSON_ARRAY && cmd->n > 4);
-		json_value_free(root);
+		json_t *layouts = json_object_get(root, "layouts");
+		REQUIRE(json_is_array(layouts));
+		CHECK_INT(json_array_size(layouts), 2);
+		json_t *totals = json_object_get(root, "totals");
+		CHECK(json_is_integer(json_object_get(totals, "fixed")) && json_integer_value(json_object_get(totals, "fixed")) == 1);
+		CHECK(json_integer_value(json_object_get(totals, "incomplete")) == 1);
+		json_t *cmd = json_object_get(root, "rerun_command");
+		CHECK(json_is_array(cmd) && json_array_size(cmd) > 4);
+		json_decref(root);
 	}
 	proc_result_free(&res);
 
@@ -260,4 +259,60 @@ TEST(compare_verb_findings_exit_1)
 	proc_result_free(&res);
 	scenario_free(&sc);
 	free(dir);
+}
+
+/* Any number of kernels: the matrix and every adjacent pair's verdict, in
+ * JSON, text, HTML and JUnit, from tests/results/series/three-kernels. */
+TEST(compare_three_kernels_matrix_and_adjacent_verdicts)
+{
+	char *dir = path_join(test_tmpdir(), "series");
+	struct scenario sc;
+	char *err = NULL;
+	if (fixture_build("tests/results/series/three-kernels.scenario", dir, &sc, &err) != 0) {
+		test_fail(__FILE__, __LINE__, "fixture: %s", err);
+		free(err);
+		free(dir);
+		return;
+	}
+	char *html = path_join(test_tmpdir(), "m.html"), *junit = path_join(test_tmpdir(), "m.xml");
+	char *argv[] = { (char *)topofarm_bin(), "compare", "--dir", dir, "--kernels", "k1,k2,k3", "--json",
+			 "--html", html, "--junit", junit, NULL };
+	struct proc_result r;
+	CHECK_INT(run_captured(argv, 60, &r), 1);      /* a regression is a finding */
+	json_error_t jerr;
+	json_t *v = r.out ? json_loads(r.out, 0, &jerr) : NULL;
+	REQUIRE(v);
+	json_t *ks = json_object_get(v, "kernels"), *ls = json_object_get(v, "layouts");
+	REQUIRE(json_array_size(ks) == 3 && json_array_size(ls) == 2);
+	/* layouts sorted by name: tiny-node, two-node */
+	json_t *tiny = json_array_get(ls, 0), *two = json_array_get(ls, 1);
+	CHECK_STR(json_string_value(json_object_get(tiny, "layout")), "tiny-node");
+	json_t *steps = json_object_get(tiny, "steps"), *cells = json_object_get(tiny, "cells");
+	REQUIRE(json_array_size(steps) == 2 && json_array_size(cells) == 3);
+	CHECK_STR(json_string_value(json_object_get(json_array_get(steps, 0), "verdict")), "fixed");
+	CHECK_STR(json_string_value(json_object_get(json_array_get(steps, 1), "verdict")), "clean");
+	CHECK_STR(json_string_value(json_object_get(json_array_get(cells, 0), "title")),
+		  "BUG: kernel NULL pointer dereference in deactivate_slab");
+	CHECK_STR(json_string_value(json_object_get(json_array_get(cells, 2), "worst")), "pass");
+	steps = json_object_get(two, "steps");
+	REQUIRE(json_array_size(steps) == 2);
+	CHECK_STR(json_string_value(json_object_get(json_array_get(steps, 0), "verdict")), "regressed");
+	CHECK_STR(json_string_value(json_object_get(json_array_get(steps, 1), "verdict")), "still-broken");
+	json_decref(v);
+	proc_result_free(&r);
+	char *h = read_file(html, NULL), *x = read_file(junit, NULL);
+	CHECK_CONTAINS(h, "<th>k1</th><th>&rarr;</th><th>k2</th>");
+	CHECK_CONTAINS(h, "regressed");
+	CHECK_CONTAINS(x, "<testsuite name=\"k1 -&gt; k2\" tests=\"2\" failures=\"1\">");
+	CHECK_CONTAINS(x, "<testsuite name=\"k2 -&gt; k3\" tests=\"2\" failures=\"1\">");
+	free(h), free(x);
+	/* the text form: one row per layout, one block per adjacent pair */
+	char *argv_text[] = { (char *)topofarm_bin(), "compare", "--dir", dir, "--kernels", "k1,k2,k3", NULL };
+	CHECK_INT(run_captured(argv_text, 60, &r), 1);
+	CHECK_CONTAINS(r.out, "3 kernels, 2 layouts");
+	CHECK_CONTAINS(r.out, "  k2 -> k3\n");
+	CHECK_CONTAINS(r.out, "two-node                     still-broken (same title)");
+	proc_result_free(&r);
+	scenario_free(&sc);
+	free(html), free(junit), free(dir);
 }

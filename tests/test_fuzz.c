@@ -1,16 +1,25 @@
 /* tests/test_fuzz.c: every libFuzzer harness in fuzz/ builds with clang and
- * runs a bounded number of inputs, seeded with the project's own corpora,
- * without a crash, leak or sanitizer report. */
+ * runs a bounded number of inputs without a crash, leak or sanitizer report.
+ * libFuzzer writes new inputs into its FIRST corpus directory, so that one is
+ * a scratch directory of this test; the project's corpora (fuzz/corpus/NAME,
+ * the topology and console-log fixtures) follow it and are only read. */
 #include "tests/harness.h"
+#include "common/buf.h"
+#include "common/fsutil.h"
 #include "common/proc.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-static void run_fuzzer(const char *name, const char *seed_dir)
+static void run_fuzzer(const char *name, const char *seeds1, const char *seeds2)
 {
 	char bin[64], runs[] = "-runs=20000";
 	snprintf(bin, sizeof bin, "fuzz/%s", name);
-	char *argv[] = { bin, runs, "-max_len=8192", "-timeout=10", (char *)seed_dir, NULL };
+	char *scratch = path_join(test_tmpdir(), name);
+	REQUIRE(mkdir_p(scratch, 0755) == 0);
+	char *corpus = xasprintf("fuzz/corpus/%s", name);
+	*strrchr(corpus, '_') = 0;    /* topo_fuzz -> fuzz/corpus/topo */
+	char *argv[] = { bin, runs, "-max_len=8192", "-timeout=10", scratch, corpus, (char *)seeds1, (char *)seeds2, NULL };
 	struct proc_opts o = { .capture = true, .timeout = 300, .cwd = NULL };
 	struct proc_result r;
 	proc_run(argv, &o, &r);
@@ -18,6 +27,8 @@ static void run_fuzzer(const char *name, const char *seed_dir)
 		test_fail(__FILE__, __LINE__, "%s exited %d:\n%.4000s", name, r.exit_code, r.out ? r.out : "");
 	CHECK(r.out && strstr(r.out, "Done "));
 	proc_result_free(&r);
+	free(corpus);
+	free(scratch);
 }
 
 SLOW_TEST(fuzz_harnesses_build_and_run_clean)
@@ -32,7 +43,8 @@ SLOW_TEST(fuzz_harnesses_build_and_run_clean)
 		return;
 	}
 	proc_result_free(&r);
-	run_fuzzer("topo_fuzz", "topologies/examples");
-	run_fuzzer("acpi_fuzz", "topologies/examples");
-	run_fuzzer("triage_fuzz", "tests/triage");
+	run_fuzzer("topo_fuzz", "topologies/examples", "topologies/seeds");
+	run_fuzzer("acpi_fuzz", "topologies/examples", "topologies/seeds");
+	run_fuzzer("triage_fuzz", "tests/triage", NULL);
+	run_fuzzer("layout_fuzz", "topologies/seeds", NULL);
 }

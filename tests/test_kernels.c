@@ -32,6 +32,10 @@ static char *dump_catalogue(const struct kernel_catalogue *cat)
 			buf_printf(&b, " deb=%s", k->deb);
 		if (k->source)
 			buf_printf(&b, " source=%s config=%s", k->source, rel(k->config_path));
+		if (k->image)
+			buf_printf(&b, " image=%s", rel(k->image));
+		if (k->vmlinux)
+			buf_printf(&b, " vmlinux=%s", rel(k->vmlinux));
 		for (size_t j = 0; j < k->n_patches; j++)
 			buf_printf(&b, " patch=%s", rel(k->patch_paths[j]));
 		if (k->note)
@@ -471,4 +475,43 @@ SLOW_TEST(kernel_prefix_patch_applies_to_linux_source_6_1)
 	free(numa);
 	free(patch_path);
 	free(tree);
+}
+
+/* Kernel lists as the verbs take them: names, default, NAME..LAST ranges
+ * over the shipped catalogue's Debian ranges, in order; unknown names and
+ * bad ranges are errors that say what was expected. */
+TEST(kernel_list_resolves_names_defaults_and_ranges)
+{
+	struct kernel_catalogue *cat = NULL;
+	char *err = NULL;
+	REQUIRE(kernel_catalogue_load(NULL, &cat, &err) == 0);
+	const struct kernel_entry **ks = NULL;
+	size_t n = 0;
+	REQUIRE(kernel_list_resolve(cat, "debian-6.1.0-47..56", &ks, &n, &err) == 0);
+	CHECK_INT(n, 10);
+	CHECK_STR(ks[0]->name, "debian-6.1.0-47");
+	CHECK_STR(ks[9]->name, "debian-6.1.0-56");
+	CHECK_STR(ks[9]->deb, "linux-image-6.1.0-56-amd64");
+	free(ks);
+	REQUIRE(kernel_list_resolve(cat, "debian-6.12.100..117,default,debian-6.1", &ks, &n, &err) == 0);
+	CHECK_INT(n, 10);
+	CHECK_STR(ks[2]->name, "debian-6.12.107");
+	CHECK_STR(ks[6]->deb, "linux-image-6.12.117+deb12-amd64");
+	CHECK_STR(ks[7]->name, "farm-6.1-prefix");
+	CHECK_STR(ks[9]->name, "debian-6.1");
+	free(ks);
+	CHECK(kernel_list_resolve(cat, "farm-6.1,nosuch", &ks, &n, &err) != 0);
+	CHECK_CONTAINS(err, "no kernel 'nosuch' in");
+	free(err);
+	err = NULL;
+	CHECK(kernel_list_resolve(cat, "farm-6.1-prefix..5", &ks, &n, &err) != 0);
+	CHECK_CONTAINS(err, "is not a kernel range");
+	free(err);
+	err = NULL;
+	/* a one-off image: named after its file, booted as it is */
+	const struct kernel_entry *k = kernel_catalogue_add_image(cat, "tests/kernels/good/full.conf", &err);
+	CHECK(k == NULL);
+	CHECK_CONTAINS(err, "is not an x86 bzImage");
+	free(err);
+	kernel_catalogue_free(cat);
 }

@@ -4,6 +4,7 @@
  * with the real initramfs: no plan, a two-node layout, and the HOST/@@GO
  * handshake driven by the test itself writing to QEMU's serial stdin. */
 #include "tests/harness.h"
+#include "tests/util.h"
 #include "common/cpio.h"
 #include "common/fsutil.h"
 #include "common/proc.h"
@@ -312,23 +313,10 @@ TEST(initramfs_run_archive_is_override_then_base_then_plan)
 
 /* ---------- boots (SLOW) ---------- */
 
-/* The debian-6.1 image from the kernel catalogue, or NULL (with a note) if
- * it has not been fetched: `topofarm kernels fetch debian-6.1`. */
+/* The debian-6.1 image, or NULL with the test marked skipped. */
 static char *debian_kernel(void)
 {
-	struct kernel_catalogue *cat = NULL;
-	char *err = NULL;
-	if (kernel_catalogue_load(NULL, &cat, &err) != 0) {
-		fprintf(stderr, "  skipped: kernel catalogue: %s\n", err ? err : "?");
-		free(err);
-		return NULL;
-	}
-	const struct kernel_entry *k = kernel_find(cat, "debian-6.1");
-	char *image = k ? kernel_image_path(k) : NULL;
-	if (!image)
-		fprintf(stderr, "  skipped: debian-6.1 not in the cache (topofarm kernels fetch debian-6.1)\n");
-	kernel_catalogue_free(cat);
-	return image;
+	return test_kernel_image("debian-6.1");
 }
 
 /* Builds the run's initrd (base + plan) in the test directory. */

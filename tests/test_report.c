@@ -10,7 +10,7 @@
 #include "results/report.h"
 #include "common/buf.h"
 #include "common/fsutil.h"
-#include "common/json_parse.h"
+#include <jansson.h>
 #include "common/markup.h"
 #include "common/proc.h"
 #include "common/utf8.h"
@@ -128,34 +128,33 @@ TEST(report_json_dump)
 	char *extra[] = { "--json", "-", NULL };
 	struct proc_result res;
 	CHECK_INT(run_report(dir, extra, &res), 0);
-	struct json_value *root = NULL;
-	char *err = NULL;
-	if (json_parse(res.out, res.out_len, "report --json", &root, &err) < 0) {
-		test_fail(__FILE__, __LINE__, "%s", err);
-		free(err);
+	json_error_t jerr;
+	json_t *root = json_loadb(res.out ? res.out : "", res.out_len, 0, &jerr);
+	if (!root) {
+		test_fail(__FILE__, __LINE__, "report --json: %d:%d: %s", jerr.line, jerr.column, jerr.text);
 		proc_result_free(&res);
 		free(dir);
 		return;
 	}
-	const struct json_value *runs = json_get(root, "runs"), *sigs = json_get(root, "signatures");
-	REQUIRE(runs && sigs);
-	CHECK_INT(runs->n, 13);
-	CHECK_INT(sigs->n, 5);
-	CHECK_INT(json_get(root, "kernels")->n, 3);
-	CHECK_STR(json_get_string(root, "current_campaign"), "nightly");
-	CHECK_STR(json_get_string(&sigs->items[0], "title"), "BUG: kernel NULL pointer dereference in deactivate_slab");
-	bool is_new = true;
-	CHECK(json_get_bool(&sigs->items[0], "new", &is_new) && !is_new);
+	json_t *runs = json_object_get(root, "runs"), *sigs = json_object_get(root, "signatures");
+	REQUIRE(json_is_array(runs) && json_is_array(sigs));
+	CHECK_INT(json_array_size(runs), 13);
+	CHECK_INT(json_array_size(sigs), 5);
+	CHECK_INT(json_array_size(json_object_get(root, "kernels")), 3);
+	CHECK_STR(json_string_value(json_object_get(root, "current_campaign")), "nightly");
+	json_t *first = json_array_get(sigs, 0);
+	CHECK_STR(json_string_value(json_object_get(first, "title")), "BUG: kernel NULL pointer dereference in deactivate_slab");
+	CHECK(json_is_false(json_object_get(first, "new")));
 	int with_reports = 0, hostile = 0;
-	for (int i = 0; i < runs->n; i++) {
-		const struct json_value *reps = json_get(&runs->items[i], "reports");
-		with_reports += reps && reps->n > 0;
-		const char *title = json_get_string(&runs->items[i], "title");
+	for (size_t i = 0; i < json_array_size(runs); i++) {
+		json_t *run = json_array_get(runs, i);
+		with_reports += json_array_size(json_object_get(run, "reports")) > 0;
+		const char *title = json_string_value(json_object_get(run, "title"));
 		hostile += title && !strcmp(title, "kernel BUG in try_remove_memory");
 	}
 	CHECK(with_reports >= 7);
 	CHECK_INT(hostile, 1);
-	json_value_free(root);
+	json_decref(root);
 	proc_result_free(&res);
 	free(dir);
 }

@@ -7,6 +7,7 @@
  * QEMU and the same command resumes; kill -9 of topofarm leaves no QEMU.
  * Kernels come from the catalogue (`topofarm kernels fetch NAME`). */
 #include "tests/harness.h"
+#include "results/store.h"
 #include "tests/util.h"
 #include "common/buf.h"
 #include "common/fsutil.h"
@@ -28,20 +29,9 @@
 
 static bool have_kernel(const char *name)
 {
-	struct kernel_catalogue *cat = NULL;
-	char *err = NULL, *image = NULL;
-	if (kernel_catalogue_load(NULL, &cat, &err) == 0) {
-		const struct kernel_entry *k = kernel_find(cat, name);
-		image = k ? kernel_image_path(k) : NULL;
-	}
-	if (!image)
-		test_fail(__FILE__, __LINE__, "kernel %s is not in the cache: run `topofarm kernels fetch %s`%s%s", name,
-			  name, err ? ": " : "", err ? err : "");
-	bool ok = image != NULL;
+	char *image = test_kernel_image(name);
 	free(image);
-	free(err);
-	kernel_catalogue_free(cat);
-	return ok;
+	return image != NULL;
 }
 
 /* Runs `topofarm run ARGS... --out OUT`; returns the exit code, output in *out. */
@@ -67,15 +57,30 @@ static int run_cli(const char *out_dir, char **out, ...)
 	return r.exit_code;
 }
 
+/* The stored run (the store is what counts, not record.json). */
 static bool load_record(const char *out_dir, const char *layout, const char *kernel, int attempt,
 			struct run_record *rec)
 {
-	char *path = xasprintf("%s/runs/%s/%s/%d/record.json", out_dir, layout, kernel, attempt);
-	char *text = read_file(path, NULL), *err = NULL;
-	bool ok = text && run_record_from_json(text, rec, &err) == 0;
+	struct store *s;
+	struct store_runs runs = { 0 };
+	char *err = NULL;
+	bool ok = false;
+	if (store_open_existing(out_dir, &s, &err) == 0) {
+		if (store_load_runs(s, NULL, &runs, &err) == 0)
+			for (int i = 0; i < runs.n && !ok; i++)
+				if (!strcmp(runs.v[i].layout_name, layout) && !strcmp(runs.v[i].kernel_name, kernel) &&
+				    runs.v[i].attempt == attempt) {
+					*rec = runs.v[i];
+					memset(&runs.v[i], 0, sizeof runs.v[i]);
+					ok = true;
+				}
+		store_runs_free(&runs);
+		store_close(s);
+	}
 	if (!ok)
-		test_fail(__FILE__, __LINE__, "%s: %s", path, err ? err : "missing");
-	free(path), free(text), free(err);
+		test_fail(__FILE__, __LINE__, "%s: no stored run %s on %s #%d%s%s", out_dir, layout, kernel, attempt,
+			  err ? ": " : "", err ? err : "");
+	free(err);
 	return ok;
 }
 
@@ -255,14 +260,13 @@ SLOW_TEST(run_missing_qemu_is_infra_three_attempts)
 /* QEMU's own refusal, told apart from a kernel that never printed. */
 SLOW_TEST(run_refused_argument_is_infra)
 {
-	struct kernel_catalogue *cat = NULL;
 	char *err = NULL;
-	REQUIRE(kernel_catalogue_load(NULL, &cat, &err) == 0);
-	const struct kernel_entry *k = kernel_find(cat, "debian-6.1");
-	char *image = k ? kernel_image_path(k) : NULL;
+	char *image = test_kernel_image("debian-6.1");
+	if (!image)
+		return;
 	char *base = initramfs_base(NULL, &err);
-	if (!image || !base) {
-		test_fail(__FILE__, __LINE__, "need debian-6.1 and the base initramfs: %s", err ? err : "kernel missing");
+	if (!base) {
+		test_fail(__FILE__, __LINE__, "need the base initramfs: %s", err ? err : "?");
 	} else {
 		struct topology t;
 		struct topo_error te;
@@ -286,7 +290,6 @@ SLOW_TEST(run_refused_argument_is_infra)
 		free(dir);
 	}
 	free(image), free(base), free(err);
-	kernel_catalogue_free(cat);
 }
 
 SLOW_TEST(run_hotplug_on_memoryless_node_comes_and_goes)
@@ -459,7 +462,8 @@ static pid_t spawn_cli(char *const argv[], const char *log)
 	return pid;
 }
 
-/* record.json files anywhere under dir. */
+/* record.json files anywhere under dir (OUT/runs: interrupted attempts
+ * moved to OUT/incomplete do not count). */
 static int count_records(const char *dir)
 {
 	DIR *d = opendir(dir);
@@ -499,13 +503,14 @@ SLOW_TEST(run_sigint_stops_cleanly_and_resumes)
 	pid_t groups[64], qemus[64];
 	int n_groups = 0, seen_qemu = 0;
 	/* Interrupt once two runs are finished and boots are under way. */
+	char *runs_dir = path_join(out_dir, "runs");
 	for (int i = 0; i < BOOT_LIMIT * 10; i++) {
 		seen_qemu += scan_boots(pid, groups, &n_groups, qemus, 64) > 0;
-		if (count_records(out_dir) >= 2 && scan_boots(pid, groups, &n_groups, qemus, 64) > 0)
+		if (count_records(runs_dir) >= 2 && scan_boots(pid, groups, &n_groups, qemus, 64) > 0)
 			break;
 		usleep(100000);
 	}
-	REQUIRE(count_records(out_dir) < 6);
+	REQUIRE(count_records(runs_dir) < 6);
 	kill(pid, SIGINT);
 	int status = 0;
 	waitpid(pid, &status, 0);
@@ -518,20 +523,20 @@ SLOW_TEST(run_sigint_stops_cleanly_and_resumes)
 	CHECK_CONTAINS(said, "Run the same command again");
 	free(said);
 
-	int finished = count_records(out_dir);
+	int finished = count_records(runs_dir);
 	char *out = NULL;
 	CHECK_INT(run_cli(out_dir, &out, topos, "--kernels", "debian-6.1", "-j", "2", NULL), 0);
 	char *expect = xasprintf("%d run%s to do (%d already finished", 6 - finished, 6 - finished == 1 ? "" : "s",
 				 finished);
 	CHECK_CONTAINS(out, expect);
-	CHECK_INT(count_records(out_dir), 6);
+	CHECK_INT(count_records(runs_dir), 6);
 	/* Nothing was repeated: every layout has exactly attempt 1. */
 	for (int i = 1; i <= 6; i++) {
 		char *second = xasprintf("%s/runs/batch-%d/debian-6.1/2", out_dir, i);
 		CHECK(!path_exists(second));
 		free(second);
 	}
-	free(expect), free(out), free(topos), free(out_dir), free(log);
+	free(expect), free(out), free(topos), free(out_dir), free(log), free(runs_dir);
 }
 
 SLOW_TEST(run_kill_9_leaves_no_qemu)

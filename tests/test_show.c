@@ -146,17 +146,10 @@ SLOW_TEST(show_predictions_match_debian_kernel)
 		"unaligned-node-boundary", "memmap-forms", "memmap-exactmap", "mem-limit", "hotplug-slots",
 		"pc-split-4g", "q35-split", "000-tiny-node", "004-pram-kpageflags",
 	};
-	struct kernel_catalogue *cat;
 	char *err = NULL;
-	REQUIRE(kernel_catalogue_load(NULL, &cat, &err) == 0);
-	const struct kernel_entry *k = kernel_find(cat, "debian-6.1");
-	REQUIRE(k);
-	char *image = kernel_image_path(k);
-	if (!image) {
-		test_fail(__FILE__, __LINE__, "debian-6.1 is not fetched: run `topofarm kernels fetch debian-6.1` (make test does)");
-		kernel_catalogue_free(cat);
+	char *image = test_kernel_image("debian-6.1");
+	if (!image)
 		return;
-	}
 	/* A one-file initrd: the kernel panics at mounting root, after printing the layout. */
 	struct buf cpio = BUF_INIT;
 	struct cpio w;
@@ -205,5 +198,4 @@ SLOW_TEST(show_predictions_match_debian_kernel)
 	free(initrd);
 	buf_free(&cpio);
 	free(image);
-	kernel_catalogue_free(cat);
 }

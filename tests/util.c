@@ -3,6 +3,8 @@
 #include "common/buf.h"
 #include "common/fsutil.h"
 #include "common/proc.h"
+#include "runner/kernels.h"
+#include "tests/harness.h"
 #include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,4 +96,22 @@ int run_captured(char **argv, double timeout, struct proc_result *res)
 	struct proc_opts o = { .capture = true, .timeout = timeout };
 	proc_run(argv, &o, res);
 	return res->exit_code;
+}
+
+char *test_kernel_image(const char *name)
+{
+	struct kernel_catalogue *cat = NULL;
+	char *err = NULL, *image = NULL;
+	if (kernel_catalogue_load(NULL, &cat, &err) != 0) {
+		test_fail(__FILE__, __LINE__, "kernel catalogue: %s", err ? err : "?");
+		free(err);
+		return NULL;
+	}
+	const struct kernel_entry *k = kernel_find(cat, name);
+	if (!k)
+		test_fail(__FILE__, __LINE__, "no kernel '%s' in the catalogue", name);
+	else if (!(image = kernel_image_path(k)))
+		test_skip("kernel %s is not in the cache: `topofarm kernels fetch %s` (make test does)", name, name);
+	kernel_catalogue_free(cat);
+	return image;
 }

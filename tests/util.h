@@ -21,6 +21,10 @@ struct proc_result;
 /* Runs argv with stdout+stderr captured and a timeout; returns the exit code. */
 int run_captured(char **argv, double timeout, struct proc_result *res);
 
+/* The cached image of catalogue kernel `name` (caller frees), or NULL after
+ * marking the test skipped (not in the cache) or failed (no such kernel). */
+char *test_kernel_image(const char *name);
+
 /* The topofarm binary under test ($TOPOFARM_BIN, else build/topofarm). */
 const char *topofarm_bin(void);
 

@@ -176,11 +176,16 @@ struct topo_step {
 enum outcome {
 	OUTCOME_PASS, OUTCOME_WARNING, OUTCOME_OOPS, OUTCOME_PANIC,
 	OUTCOME_HANG, OUTCOME_BOOT_FAIL, OUTCOME_INFRA,
+	OUTCOME_DIVERGENCE,           /* booted clean, but not what the layout model predicts */
 	OUTCOME__COUNT
 };
 const char *outcome_name(enum outcome o);
 /* Returns -1 for an unknown name. */
 int outcome_from_name(const char *s);
+/* Seriousness for "the worst of several runs": infra 0 (says nothing about
+ * the kernel), pass 1, divergence 2, warning 3, hang 4, oops 5, boot-fail 6,
+ * panic 7. */
+int outcome_rank(enum outcome o);
 
 struct topo_expect {
 	char *kernel;                 /* kernel name, or "*" for any */
@@ -273,6 +278,9 @@ void topo_validate(const struct topology *t, struct topo_issues *out);
 void topo_issues_free(struct topo_issues *is);
 
 /* Helpers shared by everything downstream. */
+/* A topology name is [a-z0-9._-]+, shorter than TOPO_NAME_MAX, and not "."
+ * or "..": it names run directories, so check it before any path use. */
+bool topo_name_valid(const char *name);
 const struct topo_node *topo_node_by_id(const struct topology *t, int id);
 bool cpuset_has(const struct cpuset *s, int cpu);
 void cpuset_add(struct cpuset *s, int cpu);

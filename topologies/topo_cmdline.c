@@ -150,3 +150,26 @@ int cmdline_parse_token(struct parser *p, const struct token *tk, struct topo_cm
 	free(key);
 	return rc;
 }
+
+int cmdline_parse_text(const char *text, struct topo_cmdline *c, struct topo_error *err)
+{
+	struct topology scratch;
+	memset(&scratch, 0, sizeof scratch);
+	memset(err, 0, sizeof *err);
+	memset(c, 0, sizeof *c);
+	struct parser p = { .file = "<cmdline>", .t = &scratch, .err = err };
+	p.ln = xmalloc(sizeof *p.ln);
+	int rc = lex_line(&p, text, strlen(text), 1);
+	if (!rc && p.ln->n != 1)
+		rc = fail_at(&p, 1, "expected exactly one kernel parameter, found %d words", p.ln->n);
+	if (!rc)
+		rc = cmdline_parse_token(&p, &p.ln->tok[0], c);
+	free(p.ln);
+	if (rc) {
+		free(c->text);
+		free(c->memmap);
+		memset(c, 0, sizeof *c);
+		return -1;
+	}
+	return 0;
+}

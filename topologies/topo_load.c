@@ -64,6 +64,25 @@ void topo_print_issues(const char *path, const struct topo_issues *is, bool show
 	}
 }
 
+int topo_load_one(const char *path, struct topology *t, bool show_warnings, FILE *errs)
+{
+	struct topo_error err;
+	if (topo_parse_file(path, t, &err) != 0) {
+		char *msg = topo_error_string(&err);
+		fprintf(errs, "%s\n", msg);
+		free(msg);
+		return -1;
+	}
+	struct topo_issues is;
+	topo_validate(t, &is);
+	topo_print_issues(path, &is, show_warnings, errs);
+	int bad = is.n_errors > 0;
+	topo_issues_free(&is);
+	if (bad)
+		topo_free(t);
+	return bad;
+}
+
 int topo_load_all(char *const *args, int n_args, struct topo_set *set, bool show_warnings, FILE *errs)
 {
 	char **paths;
@@ -72,26 +91,11 @@ int topo_load_all(char *const *args, int n_args, struct topo_set *set, bool show
 	memset(set, 0, sizeof *set);
 	for (int i = 0; i < n_paths; i++) {
 		struct topology t;
-		struct topo_error err;
-		if (topo_parse_file(paths[i], &t, &err) != 0) {
-			char *msg = topo_error_string(&err);
-			fprintf(errs, "%s\n", msg);
-			free(msg);
+		if (topo_load_one(paths[i], &t, show_warnings, errs) != 0) {
 			free(paths[i]);
 			bad++;
 			continue;
 		}
-		struct topo_issues is;
-		topo_validate(&t, &is);
-		topo_print_issues(paths[i], &is, show_warnings, errs);
-		if (is.n_errors) {
-			bad++;
-			topo_issues_free(&is);
-			topo_free(&t);
-			free(paths[i]);
-			continue;
-		}
-		topo_issues_free(&is);
 		set->v = xrealloc(set->v, sizeof *set->v * (size_t)(set->n + 1));
 		set->paths = xrealloc(set->paths, sizeof *set->paths * (size_t)(set->n + 1));
 		set->v[set->n] = t;

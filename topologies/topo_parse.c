@@ -55,12 +55,13 @@ static int do_name(struct parser *p)
 		return -1;
 	const struct token *tk = &p->ln->tok[1];
 	for (const char *c = tk->s; *c; c++)
-		if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || strchr("._-", *c) || (*c >= 'A' && *c <= 'Z')))
-			return fail_at(p, tk->col + (int)(c - tk->s), "expected a name of letters, digits, '.', '_' or '-'");
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || strchr("._-", *c)))
+			return fail_at(p, tk->col + (int)(c - tk->s), "expected a name of lower-case letters, digits, '.', '_' or '-'");
 	if (strlen(tk->s) >= TOPO_NAME_MAX)
 		return fail_tok(p, tk, "expected a name shorter than %d characters", TOPO_NAME_MAX);
+	if (!topo_name_valid(tk->s))   /* "." and "..": the name becomes a directory */
+		return fail_tok(p, tk, "expected a name other than \".\" or \"..\" (it names the run directory)");
 	p->t->name = xstrdup(tk->s);
-	tk = &p->ln->tok[1];
 	return p->ln->n > 2 ? fail_tok(p, &p->ln->tok[2], "expected only a name after \"name\"") : 0;
 }
 
@@ -647,7 +648,7 @@ static int do_expect(struct parser *p)
 	const struct token *k = &p->ln->tok[1], *o = &p->ln->tok[2];
 	int oc = outcome_from_name(o->s);
 	if (oc < 0)
-		return fail_tok(p, o, "expected an outcome: pass, warning, oops, panic, hang, boot-fail or infra, found \"%s\"", o->s);
+		return fail_tok(p, o, "expected an outcome: pass, divergence, warning, oops, panic, hang, boot-fail or infra, found \"%s\"", o->s);
 	for (int i = 0; i < p->t->n_expects; i++)
 		if (!strcmp(p->t->expects[i].kernel, k->s))
 			return fail_tok(p, k, "expected one expectation per kernel (%s already at line %d)", k->s,

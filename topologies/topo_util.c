@@ -6,12 +6,21 @@
 #include <string.h>
 
 static const char *const outcome_names[OUTCOME__COUNT] = {
-	"pass", "warning", "oops", "panic", "hang", "boot-fail", "infra",
+	"pass", "warning", "oops", "panic", "hang", "boot-fail", "infra", "divergence",
 };
 
 const char *outcome_name(enum outcome o)
 {
 	return (unsigned)o < OUTCOME__COUNT ? outcome_names[o] : "?";
+}
+
+int outcome_rank(enum outcome o)
+{
+	static const int rank[OUTCOME__COUNT] = {
+		[OUTCOME_INFRA] = 0, [OUTCOME_PASS] = 1, [OUTCOME_DIVERGENCE] = 2, [OUTCOME_WARNING] = 3,
+		[OUTCOME_HANG] = 4, [OUTCOME_OOPS] = 5, [OUTCOME_BOOT_FAIL] = 6, [OUTCOME_PANIC] = 7,
+	};
+	return (unsigned)o < OUTCOME__COUNT ? rank[o] : 0;
 }
 
 int outcome_from_name(const char *s)
@@ -20,6 +29,16 @@ int outcome_from_name(const char *s)
 		if (!strcmp(s, outcome_names[i]))
 			return i;
 	return -1;
+}
+
+bool topo_name_valid(const char *name)
+{
+	if (!name || !*name || strlen(name) >= TOPO_NAME_MAX || !strcmp(name, ".") || !strcmp(name, ".."))
+		return false;
+	for (const char *c = name; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '.' || *c == '_' || *c == '-'))
+			return false;
+	return true;
 }
 
 const struct topo_node *topo_node_by_id(const struct topology *t, int id)

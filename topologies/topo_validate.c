@@ -3,6 +3,7 @@
  * (warnings: tiny nodes, unaligned RAM, invalid firmware tables — allowed,
  * since they are the point of a topology). */
 #include "topologies/topo.h"
+#include "topologies/topo_address.h"
 #include "topologies/topo_words.h"
 #include "common/buf.h"
 #include "common/size.h"
@@ -174,8 +175,20 @@ static void check_hmat(const struct topology *t, struct topo_issues *is)
 	}
 	for (int i = 0; i < t->n_hmat_cache; i++) {
 		const struct topo_hmat_cache *c = &t->hmat_cache[i];
-		if (!topo_node_by_id(t, c->node))
+		if (!topo_node_by_id(t, c->node)) {
 			add(is, true, c->pos, "hmat-cache node=%d does not exist. QEMU: \"Invalid node-id=%d, it should be less than %d\"", c->node, c->node, t->n_nodes);
+			continue;
+		}
+		bool latency = false, bandwidth = false;
+		for (int k = 0; k < t->n_hmat_lb; k++)
+			if (t->hmat_lb[k].target == c->node && t->hmat_lb[k].hierarchy == HMAT_MEMORY) {
+				latency |= t->hmat_lb[k].type < HMAT_ACCESS_BANDWIDTH;
+				bandwidth |= t->hmat_lb[k].type >= HMAT_ACCESS_BANDWIDTH;
+			}
+		if (!latency || !bandwidth)
+			add(is, true, c->pos, "hmat-cache node=%d needs hmat-lb latency and bandwidth lines with target=%d. QEMU: "
+			    "\"The latency and bandwidth information of node-id=%d should be provided before memory side cache attributes\"",
+			    c->node, c->node, c->node);
 	}
 }
 
@@ -186,6 +199,10 @@ static void check_hotplug(const struct topology *t, struct topo_issues *is)
 	if (t->slots && t->maxmem < t->memory)
 		add(is, true, at(t->hotplug_pos), "maxmem %s is below memory %s. QEMU: \"invalid value of maxmem: maximum memory size (0x%llx) must be at least the initial memory size (0x%llx)\"",
 		    sz(t->maxmem, a), sz(t->memory, b), (unsigned long long)t->maxmem, (unsigned long long)t->memory);
+	if (t->slots && t->maxmem == t->memory)
+		add(is, true, at(t->hotplug_pos), "maxmem %s equals memory: no room to hot-add. QEMU: \"invalid value of maxmem: memory slots were "
+		    "specified but maximum memory size (0x%llx) is equal to the initial memory size (0x%llx)\"",
+		    sz(t->maxmem, a), (unsigned long long)t->maxmem, (unsigned long long)t->memory);
 	if (t->slots && t->maxmem % 4096)
 		add(is, true, at(t->hotplug_pos), "maxmem %s is not page aligned. QEMU: \"maximum memory size must be aligned to multiple of 0x1000\"", sz(t->maxmem, a));
 	int slots_used = 0;
@@ -358,10 +375,20 @@ static void check_cmdline(const struct topology *t, struct topo_issues *is)
 		add(is, false, exactmap_pos, "memmap=exactmap replaces the firmware map: the kernel sees only the entries given");
 }
 
+/* Where QEMU puts the memory (topo_address.c): what it cannot place is an error. */
+static void check_address_space(const struct topology *t, struct topo_issues *is)
+{
+	struct topo_address_map m;
+	struct topo_issue why;
+	if (t->memory && topo_address_map(t, &m, &why) != 0)
+		add(is, true, why.pos, "%s", why.msg);
+}
+
 void topo_validate(const struct topology *t, struct topo_issues *out)
 {
 	memset(out, 0, sizeof *out);
 	check_machine(t, out);
+	check_address_space(t, out);
 	check_nodes(t, out);
 	check_distances(t, out);
 	check_hmat(t, out);

@@ -516,14 +516,16 @@ static void block_attr(uint32_t id, const char *attr, char *out, size_t outlen)
 			*p = ',';
 }
 
-/* The node of a block: the nodeN link inside its sysfs directory. */
-static long block_node(uint32_t id)
+/* The node of a block: the (lowest) nodeN link inside its sysfs
+ * directory; all of them in *list (a block can span nodes). */
+static long block_node(uint32_t id, char *list, size_t listlen)
 {
 	char dir[96];
 	snprintf(dir, sizeof dir, SYS_MEM "/memory%u", id);
 	struct ids n = { 0 };
 	list_numbered(dir, "node", &n);
 	long node = n.n ? (long)n.v[0] : -1;
+	ids_format(&n, list, listlen);
 	ids_free(&n);
 	return node;
 }
@@ -540,7 +542,7 @@ static int probe_memory_blocks(void)
 	    (unsigned long long)block_size_bytes());
 	for (size_t i = 0; i < blocks.n; i++) {
 		uint32_t id = blocks.v[i];
-		char state[32], online[16], removable[16], zones[128], pdev[32], pidx[32];
+		char state[32], online[16], removable[16], zones[128], pdev[32], pidx[32], nodes[128];
 		/* Announce first: reading removable/valid_zones is what crashed
 		 * kernels in seed 003; the last block-read line names the block. */
 		say("block-read %u", id);
@@ -550,8 +552,9 @@ static int probe_memory_blocks(void)
 		block_attr(id, "valid_zones", zones, sizeof zones);
 		block_attr(id, "phys_device", pdev, sizeof pdev);
 		block_attr(id, "phys_index", pidx, sizeof pidx);
-		say("block %u state=%s online=%s removable=%s valid_zones=%s phys_device=%s phys_index=%s node=%ld",
-		    id, state, online, removable, zones, pdev, pidx, block_node(id));
+		long node = block_node(id, nodes, sizeof nodes);
+		say("block %u state=%s online=%s removable=%s valid_zones=%s phys_device=%s phys_index=%s node=%ld nodes=%s",
+		    id, state, online, removable, zones, pdev, pidx, node, nodes);
 	}
 	ids_free(&blocks);
 	return 0;

@@ -1,0 +1,517 @@
+/* results/divergence.c: the layout-model oracle (see divergence.h). One pass
+ * over the console log collects the lines of each group the model predicts
+ * (console_line.c cleans the hostile bytes); the guest probe's lines count
+ * only until the first step that changes the layout. Each group is compared
+ * as a multiset: the model's lines nobody printed and the printed lines the
+ * model did not predict are the difference. */
+#include "results/divergence.h"
+#include "results/triage_internal.h"
+#include "acpi-gen/model_lines.h"
+#include "common/buf.h"
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define N_GROUPS (ML__COUNT + 3)
+
+static int slot(int group)
+{
+	return group < ML__COUNT ? group : ML__COUNT + (group - DG_PROBE_NODES);
+}
+
+static int group_of_slot(int s)
+{
+	return s < ML__COUNT ? s : DG_PROBE_NODES + (s - ML__COUNT);
+}
+
+static const char *group_title(int group)
+{
+	switch (group) {
+	case DG_PROBE_NODES: return "probe nodes";
+	case DG_PROBE_BLOCKS: return "probe memory-blocks";
+	case DG_PROBE_ZONES: return "probe zoneinfo";
+	default: return model_line_group_name((enum model_line_group)group);
+	}
+}
+
+struct lines {
+	char **v;
+	int n;
+};
+
+static void add(struct lines *l, const char *s, size_t n)
+{
+	while (n && *s == ' ')
+		s++, n--;
+	while (n && (s[n - 1] == ' '))
+		n--;
+	l->v = xrealloc(l->v, sizeof *l->v * (size_t)(l->n + 1));
+	l->v[l->n++] = xstrndup(s, n);
+}
+
+static void addf(struct lines *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void addf(struct lines *l, const char *fmt, ...)
+{
+	struct buf b = BUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	add(l, b.s ? b.s : "", b.len);
+	buf_free(&b);
+}
+
+static void lines_free(struct lines *l)
+{
+	for (int i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	memset(l, 0, sizeof *l);
+}
+
+static bool starts(const char *s, size_t n, const char *prefix)
+{
+	size_t p = strlen(prefix);
+	return n >= p && !memcmp(s, prefix, p);
+}
+
+static const char *find(const char *s, size_t n, const char *needle)
+{
+	size_t k = strlen(needle);
+	for (size_t i = 0; i + k <= n; i++)
+		if (!memcmp(s + i, needle, k))
+			return s + i;
+	return NULL;
+}
+
+/* What the console and the probe showed, by group. */
+struct seen {
+	struct lines g[N_GROUPS];
+	bool probed[3];         /* nodes, memory-blocks, zoneinfo probes seen before any change */
+	bool block_nodes_key;   /* the probe printed nodes= on block lines */
+};
+
+enum window { W_NONE, W_ZONES, W_MOVABLE, W_EARLY };
+
+/* A probe line: "@@TOPOFARM ..." (msg points past the marker). */
+struct probe_state {
+	bool changed;
+	bool in_blocks, in_zones;
+};
+
+static const char *token(const char *s, size_t n, const char *key, size_t *len)
+{
+	size_t k = strlen(key);
+	for (size_t i = 0; i + k <= n; i++)
+		if ((i == 0 || s[i - 1] == ' ') && !memcmp(s + i, key, k)) {
+			size_t e = i + k;
+			while (e < n && s[e] != ' ')
+				e++;
+			*len = e - i - k;
+			return s + i + k;
+		}
+	return NULL;
+}
+
+static void probe_line(struct seen *sn, struct probe_state *ps, const char *s, size_t n)
+{
+	if (starts(s, n, "STEP ")) {
+		/* "STEP <index> <kind> <args>": anything but a read-only probe changes the layout. */
+		const char *kind = memchr(s + 5, ' ', n - 5);
+		if (kind) {
+			kind++;
+			size_t rest = n - (size_t)(kind - s);
+			bool read_only = starts(kind, rest, "probe ") && !find(kind, rest, "online-all") && !find(kind, rest, "offline");
+			if (!read_only)
+				ps->changed = true;
+		}
+		return;
+	}
+	if (ps->changed)
+		return;
+	size_t vl;
+	const char *v;
+	if (starts(s, n, "node ") && find(s, n, " memtotal_kb=")) {
+		if (sn->probed[0])
+			return;
+		const char *sp = memchr(s + 5, ' ', n - 5);
+		v = token(s, n, "ranges=", &vl);
+		if (sp && v)
+			addf(&sn->g[slot(DG_PROBE_NODES)], "node %.*s ranges=%.*s", (int)(sp - s - 5), s + 5, (int)vl, v);
+	} else if (starts(s, n, "nodes online=")) {
+		if (sn->probed[0])
+			return;
+		sn->probed[0] = true;
+		v = token(s, n, "online=", &vl);
+		if (v)
+			addf(&sn->g[slot(DG_PROBE_NODES)], "online=%.*s", (int)vl, v);
+		v = token(s, n, "block_size=", &vl);
+		if (v)
+			addf(&sn->g[slot(DG_PROBE_NODES)], "block_size=%.*s", (int)vl, v);
+	} else if (starts(s, n, "memory-blocks count=")) {
+		ps->in_blocks = !sn->probed[1];
+		sn->probed[1] = true;
+	} else if (starts(s, n, "block ") && find(s, n, " state=") && ps->in_blocks) {
+		const char *sp = memchr(s + 6, ' ', n - 6);
+		size_t sl, zl, nl, ml = 0;
+		const char *st = token(s, n, "state=", &sl), *z = token(s, n, "valid_zones=", &zl), *nd = token(s, n, "node=", &nl);
+		const char *many = token(s, n, "nodes=", &ml);
+		if (!sp || !st || !z || !nd)
+			return;
+		struct buf b = BUF_INIT;
+		buf_printf(&b, "block %.*s state=%.*s valid_zones=%.*s node=%.*s", (int)(sp - s - 6), s + 6, (int)sl, st, (int)zl, z,
+			   (int)nl, nd);
+		if (many) {
+			buf_printf(&b, " nodes=%.*s", (int)ml, many);
+			sn->block_nodes_key = true;
+		}
+		add(&sn->g[slot(DG_PROBE_BLOCKS)], b.s, b.len);
+		buf_free(&b);
+	} else if (starts(s, n, "zone node=")) {
+		if (sn->probed[2] && !ps->in_zones)
+			return;
+		sn->probed[2] = ps->in_zones = true;
+		size_t nl, zl, pl, spl, prl;
+		const char *nd = token(s, n, "node=", &nl), *z = token(s, n, "zone=", &zl), *pfn = token(s, n, "start_pfn=", &pl);
+		const char *sp = token(s, n, "spanned=", &spl), *pr = token(s, n, "present=", &prl);
+		if (!nd || !z || !pfn || !sp || !pr || (spl == 1 && *sp == '0'))
+			return;
+		addf(&sn->g[slot(DG_PROBE_ZONES)], "zone node=%.*s zone=%.*s start_pfn=%.*s spanned=%.*s present=%.*s", (int)nl, nd,
+		     (int)zl, z, (int)pl, pfn, (int)spl, sp, (int)prl, pr);
+	} else if (starts(s, n, "zoneinfo zones=")) {
+		ps->in_zones = false;
+	} else if (!starts(s, n, "block")) {
+		ps->in_blocks = false;
+	}
+}
+
+static void console_line(struct seen *sn, enum window *w, const char *s, size_t n)
+{
+	const char *t = s;
+	size_t tn = n;
+	while (tn && *t == ' ')
+		t++, tn--;
+	if (starts(t, tn, "Zone ranges:")) {
+		*w = W_ZONES;
+		return;
+	}
+	if (starts(t, tn, "Movable zone start for each node")) {
+		*w = W_MOVABLE;
+		return;
+	}
+	if (starts(t, tn, "Early memory node ranges")) {
+		*w = W_EARLY;
+		return;
+	}
+	if (*w == W_ZONES && (starts(t, tn, "DMA ") || starts(t, tn, "DMA32 ") || starts(t, tn, "Normal ") ||
+			      starts(t, tn, "Device ") || starts(t, tn, "Movable "))) {
+		add(&sn->g[ML_ZONES], t, tn);
+		return;
+	}
+	if (*w == W_MOVABLE && starts(t, tn, "Node ") && find(t, tn, ": 0x")) {
+		add(&sn->g[ML_MOVABLE], t, tn);
+		return;
+	}
+	if (*w == W_EARLY && starts(t, tn, "node ") && find(t, tn, ": [mem ")) {
+		add(&sn->g[ML_EARLY], t, tn);
+		return;
+	}
+	*w = W_NONE;
+	if (starts(t, tn, "BIOS-e820: "))
+		add(&sn->g[ML_E820], t, tn);
+	else if (starts(t, tn, "user: [mem "))
+		add(&sn->g[ML_USER], t, tn);
+	else if (starts(t, tn, "ACPI: SRAT: Node "))
+		add(&sn->g[ML_SRAT], t, tn);
+	else if (starts(t, tn, "ACPI: SRAT: SRAT not used") || starts(t, tn, "ACPI: SRAT: Unexpected header length") ||
+		 starts(t, tn, "ACPI: SRAT: Too many proximity domains") ||
+		 (starts(t, tn, "NUMA: Node ") && find(t, tn, " -> [mem ")) ||
+		 (starts(t, tn, "node ") && find(t, tn, " overlaps with node ")) ||
+		 (starts(t, tn, "Warning: node ") && find(t, tn, " overlaps with itself")) ||
+		 starts(t, tn, "Warning: invalid memblk node ") || starts(t, tn, "NUMA: nodes only cover ") ||
+		 starts(t, tn, "No NUMA configuration found") || starts(t, tn, "NUMA turned off") ||
+		 starts(t, tn, "Faking a node at "))
+		add(&sn->g[ML_NUMA], t, tn);
+	else if (starts(t, tn, "NODE_DATA(") && find(t, tn, ") allocated")) {
+		const char *cut = find(t, tn, " [mem");
+		add(&sn->g[ML_NODE_DATA], t, cut ? (size_t)(cut - t) : tn);
+	} else if (starts(t, tn, "Initmem setup node ") || (starts(t, tn, "Initializing node ") && find(t, tn, " as memoryless")))
+		add(&sn->g[ML_INITMEM], t, tn);
+	else if (starts(t, tn, "On node ") && find(t, tn, " pages in unavailable ranges"))
+		add(&sn->g[ML_HOLES], t, tn);
+	else if (starts(t, tn, "x86/mm: Memory block size: "))
+		add(&sn->g[ML_BLOCK_SIZE], t, tn);
+}
+
+static void scan_log(const char *log, size_t len, struct seen *sn)
+{
+	struct buf scratch = BUF_INIT;
+	enum window w = W_NONE;
+	struct probe_state ps = { 0 };
+	for (size_t at = 0; at < len;) {
+		const char *nl = memchr(log + at, '\n', len - at);
+		size_t n = nl ? (size_t)(nl - (log + at)) : len - at;
+		struct cline l;
+		cline_clean(&l, log + at, n, &scratch);
+		if (l.len >= 11 && !memcmp(l.text, "@@TOPOFARM ", 11))
+			probe_line(sn, &ps, l.text + 11, l.len - 11);
+		else if (l.msg)
+			console_line(sn, &w, l.msg, l.msg_len);
+		at += n + 1;
+	}
+	buf_free(&scratch);
+}
+
+/* The kernel's list syntax: "0-2,5". */
+static void id_list(struct buf *b, const int *ids, int n)
+{
+	if (!n) {
+		buf_puts(b, "-");
+		return;
+	}
+	for (int i = 0; i < n;) {
+		int j = i;
+		while (j + 1 < n && ids[j + 1] == ids[j] + 1)
+			j++;
+		buf_printf(b, "%s%d", i ? "," : "", ids[i]);
+		if (j > i)
+			buf_printf(b, "-%d", ids[j]);
+		i = j + 1;
+	}
+}
+
+static bool block_has_node(const struct model_block *b, int node)
+{
+	return node >= 0 && node < 128 && (b->node_mask[node / 64] >> (node % 64) & 1);
+}
+
+static void predict_probe(const struct model *m, const struct seen *sn, struct lines *pred)
+{
+	int *online = xmalloc(sizeof *online * (size_t)(m->n_nodes + 1)), n_online = 0;
+	for (int i = 0; i < m->n_nodes; i++)
+		if (m->nodes[i].memory || m->nodes[i].cpus)
+			online[n_online++] = m->nodes[i].id;
+	struct buf b = BUF_INIT;
+	for (int k = 0; k < n_online; k++) {
+		buf_reset(&b);
+		uint64_t first = 0, last = 0;
+		bool open = false;
+		for (int i = 0; i < m->n_blocks; i++) {
+			const struct model_block *bl = &m->blocks[i];
+			if (!bl->present || !block_has_node(bl, online[k]))
+				continue;
+			if (open && bl->index == last + 1) {
+				last = bl->index;
+				continue;
+			}
+			if (open)
+				buf_printf(&b, "%s0x%llx-0x%llx", b.len ? "," : "", (unsigned long long)(first * m->block_size),
+					   (unsigned long long)((last + 1) * m->block_size - 1));
+			first = last = bl->index;
+			open = true;
+		}
+		if (open)
+			buf_printf(&b, "%s0x%llx-0x%llx", b.len ? "," : "", (unsigned long long)(first * m->block_size),
+				   (unsigned long long)((last + 1) * m->block_size - 1));
+		addf(&pred[slot(DG_PROBE_NODES)], "node %d ranges=%s", online[k], b.len ? b.s : "-");
+	}
+	buf_reset(&b);
+	id_list(&b, online, n_online);
+	addf(&pred[slot(DG_PROBE_NODES)], "online=%s", b.s);
+	addf(&pred[slot(DG_PROBE_NODES)], "block_size=0x%llx", (unsigned long long)m->block_size);
+	for (int i = 0; i < m->n_blocks; i++) {
+		const struct model_block *bl = &m->blocks[i];
+		if (!bl->present)
+			continue;
+		buf_reset(&b);
+		buf_printf(&b, "block %llu state=%s", (unsigned long long)bl->index, bl->state);
+		if (bl->valid_zones)
+			buf_printf(&b, " valid_zones=%s", bl->valid_zones);
+		buf_printf(&b, " node=%d", bl->node);
+		if (sn->block_nodes_key) {
+			int ids[128], n = 0;
+			for (int id = 0; id < 128; id++)
+				if (block_has_node(bl, id))
+					ids[n++] = id;
+			buf_puts(&b, " nodes=");
+			id_list(&b, ids, n);
+		}
+		add(&pred[slot(DG_PROBE_BLOCKS)], b.s, b.len);
+	}
+	for (int i = 0; i < m->n_nodes; i++)
+		for (int z = 0; z < MZONE__COUNT; z++) {
+			const struct model_node *nd = &m->nodes[i];
+			if (nd->zone[z].end == nd->zone[z].start)
+				continue;
+			addf(&pred[slot(DG_PROBE_ZONES)], "zone node=%d zone=%s start_pfn=0x%llx spanned=%llu present=%llu", nd->id,
+			     model_zone_name(z), (unsigned long long)(nd->zone[z].start / MODEL_PAGE),
+			     (unsigned long long)((nd->zone[z].end - nd->zone[z].start) / MODEL_PAGE),
+			     (unsigned long long)(nd->zone[z].present / MODEL_PAGE));
+		}
+	buf_free(&b);
+	free(online);
+}
+
+/* Seen probe block lines without valid_zones for DIMM blocks (not predicted). */
+static void drop_dimm_zones(const struct model *m, struct lines *seen)
+{
+	for (int i = 0; i < seen->n; i++) {
+		unsigned long long idx;
+		if (sscanf(seen->v[i], "block %llu", &idx) != 1)
+			continue;
+		for (int k = 0; k < m->n_blocks; k++) {
+			if (!m->blocks[k].dimm || m->blocks[k].index != idx)
+				continue;
+			char *vz = strstr(seen->v[i], " valid_zones=");
+			char *end = vz ? strchr(vz + 1, ' ') : NULL;
+			if (vz && end)
+				memmove(vz, end, strlen(end) + 1);
+		}
+	}
+}
+
+static void compare(struct divergence *d, int group, struct lines *pred, struct lines *seen,
+		    const struct divergence_benign *benign)
+{
+	bool *used = xcalloc((size_t)seen->n + 1, sizeof *used);
+	struct buf only_pred = BUF_INIT, only_seen = BUF_INIT;
+	for (int i = 0; i < seen->n; i++)
+		if (divergence_benign_match(benign, group, seen->v[i])) {
+			used[i] = true;
+			d->n_benign++;
+		}
+	for (int i = 0; i < pred->n; i++) {
+		if (divergence_benign_match(benign, group, pred->v[i]))
+			continue;
+		int k;
+		for (k = 0; k < seen->n; k++)
+			if (!used[k] && !strcmp(pred->v[i], seen->v[k]))
+				break;
+		if (k < seen->n)
+			used[k] = true;
+		else
+			buf_printf(&only_pred, "%s\n", pred->v[i]);
+	}
+	for (int k = 0; k < seen->n; k++)
+		if (!used[k])
+			buf_printf(&only_seen, "%s\n", seen->v[k]);
+	if (only_pred.len || only_seen.len) {
+		d->v = xrealloc(d->v, sizeof *d->v * (size_t)(d->n + 1));
+		d->v[d->n++] = (struct divergence_item){ xstrdup(group_title(group)), buf_steal(&only_pred), buf_steal(&only_seen) };
+		if (!d->v[d->n - 1].predicted)
+			d->v[d->n - 1].predicted = xstrdup("");
+		if (!d->v[d->n - 1].seen)
+			d->v[d->n - 1].seen = xstrdup("");
+	}
+	buf_free(&only_pred);
+	buf_free(&only_seen);
+	free(used);
+}
+
+static void skip(struct divergence *d, const char *why)
+{
+	char *old = d->skipped;
+	d->skipped = old ? xasprintf("%s; %s", old, why) : xstrdup(why);
+	free(old);
+}
+
+void divergence_check(const struct topology *t, const char *log, size_t len, const struct divergence_benign *benign,
+		      struct divergence *out)
+{
+	memset(out, 0, sizeof *out);
+	if (!benign)
+		benign = divergence_benign_builtin();
+	struct model m;
+	char *err = NULL;
+	if (model_compute(t, &m, &err) != 0) {
+		skip(out, err ? err : "the topology has no layout");
+		free(err);
+		return;
+	}
+	struct seen sn;
+	memset(&sn, 0, sizeof sn);
+	scan_log(log ? log : "", log ? len : 0, &sn);
+	struct model_lines ml;
+	model_kernel_lines(&m, &ml);
+	struct lines pred[N_GROUPS];
+	memset(pred, 0, sizeof pred);
+	for (int g = 0; g < ML__COUNT; g++)
+		for (int i = 0; i < ml.n[g]; i++)
+			add(&pred[g], ml.v[g][i], strlen(ml.v[g][i]));
+	model_lines_free(&ml);
+	if (m.n_ram)
+		predict_probe(&m, &sn, pred);
+	drop_dimm_zones(&m, &sn.g[slot(DG_PROBE_BLOCKS)]);
+	int last_group = N_GROUPS;
+	if (m.not_modelled) {
+		skip(out, m.not_modelled);
+		last_group = m.numa == NUMA_FAKE ? ML_NUMA : ML_SRAT;
+	}
+	bool dimm_online = false;
+	for (int i = 0; i < m.n_blocks; i++)
+		dimm_online |= m.blocks[i].dimm && !strcmp(m.blocks[i].state, "online");
+	if (dimm_online && sn.probed[2])
+		skip(out, "zone spans: cold-plugged DIMMs come online at boot (memhp_default_state) and grow the zones");
+	for (int s = 0; s < N_GROUPS; s++) {
+		int group = group_of_slot(s);
+		if (s > last_group || (group == DG_PROBE_ZONES && dimm_online))
+			continue;
+		if (group >= DG_PROBE_NODES && !sn.probed[group - DG_PROBE_NODES])
+			continue;
+		compare(out, group, &pred[s], &sn.g[s], benign);
+	}
+	for (int s = 0; s < N_GROUPS; s++) {
+		lines_free(&pred[s]);
+		lines_free(&sn.g[s]);
+	}
+	model_free(&m);
+}
+
+void divergence_free(struct divergence *d)
+{
+	for (int i = 0; i < d->n; i++) {
+		free(d->v[i].group);
+		free(d->v[i].predicted);
+		free(d->v[i].seen);
+	}
+	free(d->v);
+	free(d->skipped);
+	memset(d, 0, sizeof *d);
+}
+
+char *divergence_title(const struct divergence *d)
+{
+	if (!d->n)
+		return NULL;
+	return xasprintf("divergence in %s%s", d->v[0].group, d->n > 1 ? " (and more)" : "");
+}
+
+static void indent(struct buf *b, const char *who, const char *text)
+{
+	if (!*text) {
+		buf_printf(b, "  %-7s (nothing)\n", who);
+		return;
+	}
+	for (const char *line = text, *nl; *line; line = nl + 1) {
+		nl = strchr(line, '\n');
+		if (!nl)
+			nl = line + strlen(line) - 1;
+		buf_printf(b, "  %-7s %.*s\n", who, (int)(nl - line + (*nl != '\n')), line);
+		if (!nl[0] || !nl[1])
+			break;
+	}
+}
+
+char *divergence_text(const struct divergence *d)
+{
+	struct buf b = BUF_INIT;
+	for (int i = 0; i < d->n; i++) {
+		buf_printf(&b, "%s:\n", d->v[i].group);
+		indent(&b, "model:", d->v[i].predicted);
+		indent(&b, "kernel:", d->v[i].seen);
+	}
+	if (!b.s)
+		return xstrdup("");
+	return buf_steal(&b);
+}

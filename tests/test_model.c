@@ -1,0 +1,176 @@
+/* tests/test_model.c: the layout model (acpi-gen/model.h) and the
+ * divergence oracle (results/divergence.h) without booting: the facts it
+ * must conclude about corpus layouts (tests/model/facts.txt), features that
+ * are stable and named, the oracle finding nothing when the console says
+ * exactly what the model predicts, the deliberately wrong model being caught
+ * with the differing lines named, and the benign list in step with its
+ * data file. The real-kernel proof is in test_show.c and test_run_boot.c. */
+#include "tests/harness.h"
+#include "tests/util.h"
+#include "acpi-gen/model.h"
+#include "acpi-gen/model_lines.h"
+#include "results/divergence.h"
+#include "common/buf.h"
+#include "common/fsutil.h"
+#include <stdlib.h>
+#include <string.h>
+
+struct names {
+	struct buf b;
+	int n;
+	int ids[MODEL_FEATURE_MAX];
+};
+
+static void collect(uint32_t id, void *ctx)
+{
+	struct names *n = ctx;
+	const char *name = model_feature_name(id);
+	buf_printf(&n->b, " %s ", name ? name : "?");
+	if (n->n < MODEL_FEATURE_MAX)
+		n->ids[n->n++] = (int)id;
+}
+
+static bool model_of(const char *path, struct model *m)
+{
+	struct topology t;
+	struct topo_error err;
+	if (topo_parse_file(path, &t, &err) != 0)
+		return false;
+	int rc = model_compute(&t, m, NULL);
+	topo_free(&t);
+	return rc == 0;
+}
+
+TEST(model_concludes_the_facts_of_the_corpus)
+{
+	size_t len;
+	char *text = read_file("tests/model/facts.txt", &len);
+	REQUIRE(text);
+	int cases = 0;
+	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+		if (line[0] == '#')
+			continue;
+		char *save = NULL, *path = strtok_r(line, " ", &save);
+		struct model m;
+		if (!model_of(path, &m)) {
+			test_fail(__FILE__, __LINE__, "%s: no model", path);
+			continue;
+		}
+		struct names n = { BUF_INIT, 0, { 0 } };
+		model_features(&m, collect, &n);
+		for (char *f = strtok_r(NULL, " ", &save); f; f = strtok_r(NULL, " ", &save)) {
+			bool absent = f[0] == '!';
+			char *key = xasprintf(" %s ", f + absent);
+			bool has = n.b.s && strstr(n.b.s, key);
+			if (has == absent)
+				test_fail(__FILE__, __LINE__, "%s: feature %s should be %s; the model has:%s", path, f + absent,
+					  absent ? "absent" : "present", n.b.s ? n.b.s : " (none)");
+			free(key);
+		}
+		buf_free(&n.b);
+		model_free(&m);
+		cases++;
+	}
+	CHECK(cases >= 15);
+	free(text);
+}
+
+TEST(model_features_are_named_unique_and_deterministic)
+{
+	struct file_list files;
+	list_files("topologies/examples", ".topo", &files);
+	REQUIRE(files.n >= 10);
+	for (int i = 0; i < files.n; i++) {
+		struct model a, b;
+		if (!model_of(files.v[i], &a))
+			continue;
+		REQUIRE(model_of(files.v[i], &b));
+		struct names na = { BUF_INIT, 0, { 0 } }, nb = { BUF_INIT, 0, { 0 } };
+		model_features(&a, collect, &na);
+		model_features(&b, collect, &nb);
+		CHECK_STR(na.b.s ? na.b.s : "", nb.b.s ? nb.b.s : "");
+		for (int k = 0; k < na.n; k++) {
+			CHECK(na.ids[k] >= 0 && na.ids[k] < MODEL_FEATURE_MAX);
+			CHECK(model_feature_name((uint32_t)na.ids[k]) != NULL);
+			for (int j = 0; j < k; j++)
+				CHECK(na.ids[j] != na.ids[k]);
+		}
+		buf_free(&na.b);
+		buf_free(&nb.b);
+		model_free(&a);
+		model_free(&b);
+	}
+	file_list_free(&files);
+}
+
+/* A console log saying exactly what the model predicts, with timestamps. */
+static char *console_from_model(const struct model *m)
+{
+	struct model_lines ml;
+	model_kernel_lines(m, &ml);
+	struct buf b = BUF_INIT;
+	static const char *const headers[ML__COUNT] = {
+		[ML_ZONES] = "Zone ranges:", [ML_MOVABLE] = "Movable zone start for each node",
+		[ML_EARLY] = "Early memory node ranges",
+	};
+	for (int g = 0; g < ML__COUNT; g++) {
+		if (headers[g])
+			buf_printf(&b, "[    0.000000] %s\r\n", headers[g]);
+		for (int i = 0; i < ml.n[g]; i++)
+			buf_printf(&b, "[    0.000000] %s%s\r\n", ml.v[g][i], g == ML_NODE_DATA ? " [mem 0x3ffd5000-0x3fffffff]" : "");
+	}
+	model_lines_free(&ml);
+	return buf_steal(&b);
+}
+
+TEST(divergence_oracle_is_silent_when_the_kernel_agrees_and_names_lines_when_not)
+{
+	struct topology t;
+	struct topo_error err;
+	REQUIRE(topo_parse_file("topologies/examples/unaligned-node-boundary.topo", &t, &err) == 0);
+	struct model m;
+	REQUIRE(model_compute(&t, &m, NULL) == 0);
+	char *log = console_from_model(&m);
+	model_free(&m);
+	struct divergence d;
+	divergence_check(&t, log, strlen(log), NULL, &d);
+	CHECK_INT(d.n, 0);
+	divergence_free(&d);
+
+	/* The deliberately wrong model: DMA ends at 32 MiB. */
+	setenv("TOPOFARM_MODEL_WRONG", "1", 1);
+	divergence_check(&t, log, strlen(log), NULL, &d);
+	unsetenv("TOPOFARM_MODEL_WRONG");
+	REQUIRE(d.n >= 1);
+	char *title = divergence_title(&d);
+	CHECK_CONTAINS(title, "divergence in Zone ranges");
+	char *both = divergence_text(&d);
+	CHECK_CONTAINS(both, "model:  DMA      [mem 0x0000000000001000-0x0000000001ffffff]");
+	CHECK_CONTAINS(both, "kernel: DMA      [mem 0x0000000000001000-0x0000000000ffffff]");
+	free(both);
+	free(title);
+	divergence_free(&d);
+
+	/* Hostile bytes never crash it, and a log without any layout line diverges. */
+	const char junk[] = "\x1b[2J\0\xff@@TOPOFARM block 1 state=\n[ 1.0] Zone ranges:\n  DMA \n";
+	divergence_check(&t, junk, sizeof junk - 1, NULL, &d);
+	CHECK(d.n > 0);
+	divergence_free(&d);
+	free(log);
+	topo_free(&t);
+}
+
+TEST(divergence_benign_list_matches_its_data_file)
+{
+	struct divergence_benign *b;
+	char *err = NULL;
+	REQUIRE(divergence_benign_load("results/divergence-benign.conf", &b, &err) == 0);
+	CHECK_INT(divergence_benign_count(b), divergence_benign_count(divergence_benign_builtin()));
+	CHECK(divergence_benign_match(b, ML_ZONES, "  Device   empty"));
+	CHECK(!divergence_benign_match(b, ML_ZONES, "DMA      [mem 0x0000000000001000-0x0000000000ffffff]"));
+	divergence_benign_free(b);
+	const char bad[] = "ignore zones \"Device *\"\n";
+	CHECK(divergence_benign_parse(bad, sizeof bad - 1, "x.conf", &b, &err) != 0);
+	CHECK_CONTAINS(err, "x.conf:1: expected \"-- REASON\" after the glob");
+	free(err);
+}
