@@ -267,6 +267,7 @@ static void check_hotplug(const struct topology *t, struct topo_issues *is)
 static void check_cpu_steps(const struct topology *t, struct topo_issues *is)
 {
 	bool plugged[TOPO_MAX_CPUS], online[TOPO_MAX_CPUS];
+	int unplug_line = 0;
 	for (int c = 0; c < TOPO_MAX_CPUS; c++)
 		plugged[c] = online[c] = c < t->cpus;
 	for (int i = 0; i < t->n_steps; i++) {
@@ -296,11 +297,17 @@ static void check_cpu_steps(const struct topology *t, struct topo_issues *is)
 			else if (online[c])
 				add(is, false, s->pos, "cpu-unplug %d: vCPU %d is online: the guest's eject handler takes it offline itself (give cpu-down %d first to test the offline path alone)", c, c, c);
 			plugged[c] = online[c] = c == 0;
+			if (!unplug_line)
+				unplug_line = s->pos.line;
 			break;
 		case STEP_CPU_PLUG: {
 			int node = topo_cpu_node(t, c);
 			if (plugged[c])
 				add(is, true, s->pos, "cpu-plug %d: vCPU %d is present at this step. QEMU: \"Duplicate device ID 'cpu%d'\"", c, c, c);
+			else if (unplug_line)
+				add(is, true, s->pos, "cpu-plug %d after the cpu-unplug of line %d: QEMU 7.2 under TCG corrupts its heap when it "
+				    "unplugs a vCPU and aborts at the next CPU device_add (\"malloc(): unsorted double linked list corrupted\")",
+				    c, unplug_line);
 			if (s->node >= 0 && node < 0)
 				add(is, true, s->pos, "cpu-plug %d node=%d: the topology has no NUMA nodes", c, s->node);
 			else if (s->node >= 0 && s->node != node)
