@@ -70,5 +70,9 @@ char *e820_to_exactmap(const struct mem_range *v, int n);
 int layout_compute(const struct topology *t, struct layout *out, char **err);
 void layout_free(struct layout *l);
 const char *e820_type_name(uint32_t type);   /* as the kernel prints it: "usable", ... */
+/* The e820 types folded into 8 classes (0 RAM, 1 reserved, 2 ACPI data,
+ * 3 NVS, 4 unusable, 5 PMEM, 6 PRAM, 7 any other), for feature ids. */
+#define E820_CLASSES 8
+unsigned e820_type_class(uint32_t type);
 
 #endif

@@ -2,6 +2,7 @@
  * (topologies/gen.h), or a libFuzzer corpus turned into named .topo files. */
 #include "cli/verb.h"
 #include "topologies/gen.h"
+#include "topologies/layout_features.h"
 #include "topologies/topo_edit.h"
 #include "common/buf.h"
 #include "common/fsutil.h"
@@ -20,6 +21,7 @@ static const char help[] =
 "    topofarm gen --seed S [--count N] [--first I] [--strategy NAME...]\n"
 "                 [--machine pc|q35] -o DIR\n"
 "    topofarm gen --from-corpus DIR -o DIR\n"
+"    topofarm gen --seed S --count N --stats\n"
 "    topofarm gen --list\n"
 "\n"
 "DESCRIPTION\n"
@@ -45,6 +47,8 @@ static const char help[] =
 "    --machine pc|q35   force the machine type\n"
 "    -o, --out DIR      where to write (created if missing)\n"
 "    --from-corpus DIR  convert a fuzz corpus instead of generating\n"
+"    --stats            write nothing; print how many distinct layout feature\n"
+"                       sets (docs/strategies.md) the layouts reach (bench/fuzz)\n"
 "    --list             list the strategies and the bug class of each\n"
 "\n"
 "EXAMPLES\n"
@@ -132,6 +136,41 @@ static int from_corpus(const char *corpus, const char *out)
 	return failed ? EXIT_ENV : EXIT_OK;
 }
 
+static int by_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Distinct feature sets over the layouts, as the layout harness counts them. */
+static int feature_stats(const struct gen_options *o, uint64_t first, uint64_t count)
+{
+	uint64_t *h = xmalloc(sizeof *h * (size_t)(count ? count : 1));
+	uint64_t n = 0, features = 0;
+	static bool seen[FEATURE_SPACE];
+	for (uint64_t i = first; i < first + count; i++) {
+		char *text = gen_layout(o, i, NULL);
+		struct feature_set fs;
+		if (text && layout_features_of_text(text, strlen(text), &fs) == 0) {
+			h[n++] = feature_set_hash(&fs);
+			for (int k = 0; k < fs.n; k++)
+				if (!seen[fs.v[k]]) {
+					seen[fs.v[k]] = true;
+					features++;
+				}
+		}
+		free(text);
+	}
+	qsort(h, (size_t)n, sizeof *h, by_u64);
+	uint64_t distinct = 0;
+	for (uint64_t i = 0; i < n; i++)
+		distinct += i == 0 || h[i] != h[i - 1];
+	free(h);
+	printf("%llu layouts, distinct features: %llu, distinct feature sets: %llu\n", (unsigned long long)n,
+	       (unsigned long long)features, (unsigned long long)distinct);
+	return n == count ? EXIT_OK : EXIT_FINDINGS;
+}
+
 static int list_strategies(void)
 {
 	for (int i = 0; i < gen_n_strategies; i++)
@@ -172,6 +211,7 @@ static int run_gen(int argc, char **argv)
 	struct gen_options o = { .machine = -1 };
 	uint64_t count = 10, first = 0;
 	const char *out = NULL, *corpus = NULL;
+	bool stats = false;
 	const struct gen_strategy **strategies = NULL;
 	int n_strategies = 0, rc = EXIT_OK;
 	for (int i = 1; i < argc; i++) {
@@ -180,6 +220,10 @@ static int run_gen(int argc, char **argv)
 		if (!strcmp(a, "--list")) {
 			free(strategies);
 			return list_strategies();
+		}
+		if (!strcmp(a, "--stats")) {
+			stats = true;
+			continue;
 		}
 		bool takes = !strcmp(a, "--seed") || !strcmp(a, "--count") || !strcmp(a, "--first") || !strcmp(a, "--strategy") ||
 			     !strcmp(a, "--machine") || !strcmp(a, "-o") || !strcmp(a, "--out") || !strcmp(a, "--from-corpus");
@@ -216,6 +260,13 @@ static int run_gen(int argc, char **argv)
 			return rc;
 		}
 	}
+	o.strategies = strategies;
+	o.n_strategies = n_strategies;
+	if (stats && !corpus) {
+		rc = feature_stats(&o, first, count);
+		free(strategies);
+		return rc;
+	}
 	if (!out) {
 		free(strategies);
 		return usage_error(&verb_gen, "expected -o DIR");
@@ -229,8 +280,6 @@ static int run_gen(int argc, char **argv)
 		free(strategies);
 		return from_corpus(corpus, out);
 	}
-	o.strategies = strategies;
-	o.n_strategies = n_strategies;
 	uint64_t written = 0;
 	for (uint64_t i = first; i < first + count; i++) {
 		const struct gen_strategy *s;

@@ -92,14 +92,21 @@ void buf_putc(struct buf *b, char c)
 
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 {
+	/* Format straight into the free space; only when it does not fit,
+	 * grow and format again (one vsnprintf in the common case). */
+	grow(b, 64);
 	va_list copy;
 	va_copy(copy, ap);
-	int n = vsnprintf(NULL, 0, fmt, copy);
+	int n = vsnprintf(b->s + b->len, b->cap - b->len, fmt, copy);
 	va_end(copy);
-	if (n < 0)
+	if (n < 0) {
+		b->s[b->len] = 0;
 		return;
-	grow(b, (size_t)n);
-	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+	}
+	if ((size_t)n >= b->cap - b->len) {
+		grow(b, (size_t)n);
+		vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+	}
 	b->len += (size_t)n;
 }
 

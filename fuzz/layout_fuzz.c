@@ -1,17 +1,29 @@
 /* fuzz/layout_fuzz.c: the structure-aware libFuzzer harness over layouts.
  * Inputs are .topo texts. The custom mutator parses one, applies a mutation
  * operation of the generator (topologies/gen.h: the same operations the
- * strategies are built from) and prints it back, so every input libFuzzer
- * tries is a valid, bootable layout. The coverage signal is not code
+ * strategies are built from) and prints it back; the custom crossover
+ * gives one layout a whole part of another (machine, command line,
+ * firmware tables, hotplug steps). Every input libFuzzer tries is thus a
+ * valid, bootable layout. The coverage signal is not code
  * coverage (the libraries are built without it) but the layout's features
- * (topologies/layout_features.h), exported as libFuzzer extra counters:
+ * (topologies/layout_features.h, the layout model's facts among them),
+ * exported as libFuzzer extra counters:
  * the corpus keeps layouts that differ in ways the kernel can notice.
  * `topofarm gen --from-corpus` turns the corpus into .topo files.
- * With LAYOUT_FUZZ_STATS=1 it counts the distinct feature sets it reached
- * and prints the count at exit (bench/fuzz compares that with `gen`). */
+ * Two caches keep text round trips off the hot path: parsed corpus entries
+ * and mutants (the mutator clones the parsed entry instead of parsing its
+ * text again; libFuzzer mutates each mutant up to -mutate_depth times),
+ * and the features of the mutant just printed (the run that follows finds
+ * them by the text's hash; any other input takes the full parse, validate,
+ * lay out and extract path). The sanitizer build (layout_fuzz, built with
+ * LAYOUT_FUZZ_VERIFY) never trusts the feature cache: it recomputes and
+ * aborts if printing and parsing a mutant changed its features.
+ * With LAYOUT_FUZZ_STATS=1 it counts the distinct features and feature
+ * sets it reached and prints them at exit (bench/fuzz compares that with `gen`). */
 #include "topologies/gen.h"
 #include "topologies/layout_features.h"
-#include "acpi-gen/layout.h"
+#include "topologies/topo_edit.h"
+#include "acpi-gen/model.h"
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,9 +72,84 @@ static void seen_add(uint64_t h)
 	}
 }
 
+static bool feature_seen[FEATURE_SPACE];
+static size_t features_n;
+
 static void print_stats(void)
 {
-	fprintf(stderr, "layout_fuzz: distinct feature sets: %zu\n", seen_n);
+	fprintf(stderr, "layout_fuzz: distinct features: %zu, distinct feature sets: %zu\n", features_n, seen_n);
+}
+
+static uint64_t text_hash(const uint8_t *p, size_t n)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
+	for (; n >= 8; p += 8, n -= 8) {
+		uint64_t w;
+		memcpy(&w, p, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+	}
+	for (; n; p++, n--)
+		h = (h ^ *p) * 0xc4ceb9fe1a85ec53ULL;
+	return h ^ (h >> 29);
+}
+
+/* The features of the mutant the mutator printed last. */
+static struct {
+	uint64_t hash;
+	size_t len;
+	bool valid;
+	struct feature_set fs;
+} last_mutant;
+
+/* Parsed corpus entries, by text hash (a direct-mapped cache). */
+#define PARSED_SLOTS 2048
+static struct parsed {
+	uint64_t hash;
+	size_t len;
+	bool used;
+	struct topology t;
+} parsed[PARSED_SLOTS];
+
+static void remember_parsed(uint64_t h, size_t size, const struct topology *t)
+{
+	struct parsed *p = &parsed[h % PARSED_SLOTS];
+	if (p->used)
+		topo_free(&p->t);
+	topo_clone(t, &p->t);
+	p->hash = h;
+	p->len = size;
+	p->used = true;
+}
+
+static bool parse_cached(const uint8_t *data, size_t size, struct topology *out)
+{
+	uint64_t h = text_hash(data, size);
+	struct parsed *p = &parsed[h % PARSED_SLOTS];
+	if (p->used && p->hash == h && p->len == size) {
+		topo_clone(&p->t, out);
+		return true;
+	}
+	struct topo_error err;
+	if (topo_parse((const char *)data, size, "fuzz", out, &err))
+		return false;
+	remember_parsed(h, size, out);
+	return true;
+}
+
+static void count_features(const struct feature_set *fs)
+{
+	for (int i = 0; i < fs->n; i++)
+		if (feature_counters[fs->v[i]] < 255)
+			feature_counters[fs->v[i]]++;
+	if (!stats)
+		return;
+	seen_add(feature_set_hash(fs));
+	for (int i = 0; i < fs->n; i++)
+		if (!feature_seen[fs->v[i]]) {
+			feature_seen[fs->v[i]] = true;
+			features_n++;
+		}
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -72,6 +159,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (stats)
 			atexit(print_stats);
 	}
+	bool cached = last_mutant.valid && last_mutant.len == size && last_mutant.hash == text_hash(data, size);
+#ifndef LAYOUT_FUZZ_VERIFY
+	if (cached) {
+		count_features(&last_mutant.fs);
+		return 0;
+	}
+#endif
 	struct topology t;
 	struct topo_error err;
 	if (topo_parse((const char *)data, size, "fuzz", &t, &err)) {
@@ -80,18 +174,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	struct topo_issues is;
 	topo_validate(&t, &is);
-	struct layout l;
-	if (!is.n_errors && layout_compute(&t, &l, NULL) == 0) {
-		if (gen_bootable(&t, &l)) {
+	struct model m;
+	if (!is.n_errors && model_compute(&t, &m, NULL) == 0) {
+		if (gen_bootable(&t, &m.layout)) {
 			struct feature_set fs;
-			layout_features(&t, &l, &fs);
-			for (int i = 0; i < fs.n; i++)
-				if (feature_counters[fs.v[i]] < 255)
-					feature_counters[fs.v[i]]++;
-			if (stats)
-				seen_add(feature_set_hash(&fs));
+			layout_features(&t, &m, &fs);
+			count_features(&fs);
+			/* The checking build recomputes what the cache had: printing a
+			 * mutant and parsing it back must not change what the kernel sees. */
+			if (cached && feature_set_hash(&fs) != feature_set_hash(&last_mutant.fs))
+				abort();
+		} else if (cached) {
+			abort();
 		}
-		layout_free(&l);
+		model_free(&m);
 	}
 	topo_issues_free(&is);
 	topo_free(&t);
@@ -124,29 +220,79 @@ size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsi
 			return n;
 	}
 	int rounds = rng_chance(&r, 20) ? (int)rng_range(&r, 2, 4) : 1;
+	last_mutant.valid = false;
 	for (int attempt = 0; attempt < 16; attempt++) {
 		struct topology t;
-		struct topo_error err;
-		if (topo_parse((const char *)data, size, "fuzz", &t, &err)) {
+		if (!parse_cached(data, size, &t)) {
 			size_t n = fresh(data, max_size, &r);
 			return n ? n : LLVMFuzzerMutate(data, size, max_size);
 		}
 		int done = 0;
-		for (int k = 0; k < rounds; k++)
-			done += gen_mutate(&t, &r) == 0;
-		if (done == rounds) {
+		for (int k = 0; k < rounds; k++) {
+			if (gen_mutate(&t, &r, NULL) != 0)
+				break;
+			done++;
+		}
+		struct model m;
+		if (done == rounds && model_compute(&t, &m, NULL) == 0) {
+			layout_features(&t, &m, &last_mutant.fs);
+			model_free(&m);
 			char *text = topo_print(&t);
 			size_t n = strlen(text);
-			topo_free(&t);
 			if (n <= max_size) {
 				memcpy(data, text, n);
 				free(text);
+				last_mutant.hash = text_hash(data, n);
+				last_mutant.len = n;
+				last_mutant.valid = true;
+				/* libFuzzer mutates a mutant again (-mutate_depth): keep it parsed. */
+				remember_parsed(last_mutant.hash, n, &t);
+				topo_free(&t);
 				return n;
 			}
+			topo_free(&t);
 			free(text);
 			continue;
 		}
 		topo_free(&t);
 	}
 	return size;
+}
+
+/* Crossover on the structure: the first layout takes one whole part of the
+ * second (machine, command line, firmware tables, or hotplug steps). */
+size_t LLVMFuzzerCustomCrossOver(const uint8_t *data1, size_t size1, const uint8_t *data2, size_t size2,
+				 uint8_t *out, size_t max_out, unsigned int seed)
+{
+	struct rng r;
+	rng_seed(&r, seed, 0xc505);
+	struct topology a, b;
+	if (!parse_cached(data1, size1, &a))
+		return 0;
+	if (!parse_cached(data2, size2, &b)) {
+		topo_free(&a);
+		return 0;
+	}
+	size_t n = 0;
+	struct model m;
+	last_mutant.valid = false;
+	if (gen_crossover(&a, &b, &r) == 0 && model_compute(&a, &m, NULL) == 0) {
+		layout_features(&a, &m, &last_mutant.fs);
+		model_free(&m);
+		char *text = topo_print(&a);
+		n = strlen(text);
+		if (n <= max_out) {
+			memcpy(out, text, n);
+			last_mutant.hash = text_hash(out, n);
+			last_mutant.len = n;
+			last_mutant.valid = true;
+			remember_parsed(last_mutant.hash, n, &a);
+		} else {
+			n = 0;
+		}
+		free(text);
+	}
+	topo_free(&a);
+	topo_free(&b);
+	return n;
 }

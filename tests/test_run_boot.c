@@ -564,3 +564,70 @@ SLOW_TEST(run_kill_9_leaves_no_qemu)
 	CHECK(!proc_stat(qemus[0], &ppid, &pgrp, comm, sizeof comm));   /* gone (or a zombie awaiting init) */
 	free(out_dir), free(log);
 }
+
+/* The layout oracle on real boots: the whole example and seed corpus shows
+ * no divergence on the farm kernel (debian-6.1 is checked the same way by
+ * show_predictions_match_debian_kernel, console side). */
+SLOW_TEST(run_corpus_has_no_layout_divergence)
+{
+	if (!have_kernel("farm-6.1"))
+		return;
+	char *out_dir = path_join(test_tmpdir(), "corpus-divergence");
+	char *out = NULL;
+	run_cli(out_dir, &out, "topologies/examples", "topologies/seeds", "--kernels", "farm-6.1", "-j", "2", NULL);
+	if (strstr(out, "\ndivergence ") || !strncmp(out, "divergence ", 11)) {
+		char *argv[] = { (char *)topofarm_bin(), "report", "--dir", out_dir, "--text", NULL };
+		struct proc_result r;
+		run_captured(argv, 120, &r);
+		test_fail(__FILE__, __LINE__, "the layout model diverged from farm-6.1:\n%s\n%s", out, r.out ? r.out : "");
+		proc_result_free(&r);
+	}
+	CHECK_CONTAINS(out, "pass ");
+	free(out);
+	free(out_dir);
+}
+
+/* A deliberately wrong model (TOPOFARM_MODEL_WRONG=1: DMA ends at 32 MiB) is
+ * reported as a divergence naming the differing lines, in the record, the
+ * store and every report format. */
+SLOW_TEST(run_reports_a_wrong_model_as_divergence)
+{
+	if (!have_kernel("farm-6.1"))
+		return;
+	char *out_dir = path_join(test_tmpdir(), "wrong-model");
+	char *out = NULL;
+	setenv("TOPOFARM_MODEL_WRONG", "1", 1);
+	int rc = run_cli(out_dir, &out, "topologies/examples/two-node.topo", "--kernels", "farm-6.1", NULL);
+	unsetenv("TOPOFARM_MODEL_WRONG");
+	CHECK_INT(rc, 1);
+	CHECK_CONTAINS(out, "divergence two-node on farm-6.1");
+	CHECK_CONTAINS(out, "divergence in Zone ranges");
+	struct run_record rec;
+	if (load_record(out_dir, "two-node", "farm-6.1", 1, &rec)) {
+		CHECK_STR(outcome_name(rec.triage.outcome), "divergence");
+		REQUIRE(rec.divergence.n >= 1);
+		CHECK_STR(rec.divergence.v[0].group, "Zone ranges");
+		CHECK_CONTAINS(rec.divergence.v[0].predicted, "DMA      [mem 0x0000000000001000-0x0000000001ffffff]");
+		CHECK_CONTAINS(rec.divergence.v[0].seen, "DMA      [mem 0x0000000000001000-0x0000000000ffffff]");
+		run_record_free(&rec);
+	}
+	char *html = path_join(out_dir, "r.html"), *junit = path_join(out_dir, "r.xml"), *json = path_join(out_dir, "r.json");
+	char *argv[] = { (char *)topofarm_bin(), "report", "--dir", out_dir, "--text", "--html", html, "--junit", junit,
+			 "--json", json, NULL };
+	struct proc_result r;
+	run_captured(argv, 120, &r);
+	CHECK_CONTAINS(r.out, "divergence in Zone ranges");
+	CHECK_CONTAINS(r.out, "model:  DMA      [mem 0x0000000000001000-0x0000000001ffffff]");
+	CHECK_CONTAINS(r.out, "kernel: DMA      [mem 0x0000000000001000-0x0000000000ffffff]");
+	proc_result_free(&r);
+	char *h = read_file(html, NULL), *j = read_file(junit, NULL), *js = read_file(json, NULL);
+	CHECK_CONTAINS(h, "Layout model vs kernel");
+	CHECK_CONTAINS(h, "0x0000000001ffffff");
+	CHECK_CONTAINS(j, "type=\"divergence\"");
+	CHECK_CONTAINS(j, "0x0000000001ffffff");
+	CHECK_CONTAINS(js, "\"group\": \"Zone ranges\"");
+	free(h), free(j), free(js);
+	free(html), free(junit), free(json);
+	free(out);
+	free(out_dir);
+}

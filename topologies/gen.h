@@ -38,14 +38,24 @@ char *gen_layout(const struct gen_options *o, uint64_t index, const struct gen_s
  * the first random operation that applies to this layout, then repairs it.
  * Returns 0 when the result passes the checks the generator's output
  * passes; -1 otherwise, and t may then be half-changed: start again from
- * the original text. */
-int gen_mutate(struct topology *t, struct rng *r);
+ * the original text. With l not NULL, a successful mutant's layout is kept
+ * there (caller frees). */
+struct layout;
+int gen_mutate(struct topology *t, struct rng *r, struct layout *l);
+
+/* Crossover, as the fuzz harness uses it: a takes one whole part of b (the
+ * machine and its nodes, distances and HMAT; the kernel command line; the
+ * firmware tables; or the hotplug setup and the runtime steps), then is
+ * repaired. Returns 0 when the result passes the same checks as a
+ * mutation; -1 otherwise (a may then be half-changed). */
+int gen_crossover(struct topology *a, const struct topology *b, struct rng *r);
 
 /* The checks every generated or mutated layout passes: validates without
  * errors, lays out, and stays bootable (enough RAM left, no map the kernel
  * refuses before panic= works). */
 bool gen_acceptable(const struct topology *t);
-struct layout;
+/* The same, keeping the layout of an acceptable t in *l (caller frees). */
+bool gen_acceptable_layout(const struct topology *t, struct layout *l);
 /* The bootability half of gen_acceptable, for callers that already have
  * the validated topology's layout (the fuzz harness). */
 bool gen_bootable(const struct topology *t, const struct layout *l);

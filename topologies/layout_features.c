@@ -3,7 +3,9 @@
  * the ones x86_64 6.1 uses: 4 KiB pages, 2 MiB pageblocks and vmemmap
  * sections, 4 MiB MAX_ORDER blocks and the old NODE_MIN_SIZE, 16 MiB
  * ZONE_DMA, 32 MiB FAKE_NODE_MIN_SIZE, 128 MiB sections and memory blocks,
- * 4 GiB ZONE_DMA32, and the 1 MiB of e820 RAM NUMA init lets go uncovered. */
+ * 4 GiB ZONE_DMA32, and the 1 MiB of e820 RAM NUMA init lets go uncovered.
+ * The model's facts (NUMA init, zones, blocks, sections) come in as kind
+ * "model", its ids unchanged (docs/model.md). */
 #include "topologies/layout_features.h"
 #include "common/size.h"
 #include <stdlib.h>
@@ -40,21 +42,6 @@ static void add(struct feature_set *fs, enum kind k, unsigned v)
 {
 	if (fs->n < FEATURE_SET_MAX)
 		fs->v[fs->n++] = (uint16_t)(k * FEATURE_VALUES + v % FEATURE_VALUES);
-}
-
-/* e820 types folded to 8 classes. */
-static unsigned type_class(uint32_t type)
-{
-	switch (type) {
-	case E820_RAM: return 0;
-	case E820_RESERVED: return 1;
-	case E820_ACPI: return 2;
-	case E820_NVS: return 3;
-	case E820_UNUSABLE: return 4;
-	case E820_PMEM: return 5;
-	case E820_PRAM: return 6;
-	default: return 7;
-	}
 }
 
 /* 0: 128M aligned, 1: 2M, 2: 4K, 3: not even page aligned. */
@@ -102,7 +89,7 @@ static void e820_features(const struct layout *l, struct feature_set *fs)
 		}
 	for (int i = 0; i < n; i++) {
 		if (i > 0)
-			add(fs, K_E820_ADJ, type_class(m[i - 1].type) * 8 + type_class(m[i].type) + (m[i - 1].end < m[i].start ? 64 : 0));
+			add(fs, K_E820_ADJ, e820_type_class(m[i - 1].type) * 8 + e820_type_class(m[i].type) + (m[i - 1].end < m[i].start ? 64 : 0));
 		if (m[i].type != E820_RAM)
 			continue;
 		unsigned where = (m[i].end <= 4 * GiB ? 1 : 0) | (i == last_ram ? 2 : 0) | (i == first_ram ? 4 : 0);
@@ -153,7 +140,7 @@ static void block_features(const struct layout *l, struct feature_set *fs)
 					continue;
 				uint64_t s = m[k].start > bs ? m[k].start : bs, e = m[k].end < be ? m[k].end : be;
 				covered += e - s;
-				unsigned c = type_class(m[k].type);
+				unsigned c = e820_type_class(m[k].type);
 				mask |= c == 0 ? 1u : c == 5 || c == 6 ? 2u : 4u;
 			}
 			if (covered < BLOCK)
@@ -478,7 +465,7 @@ static void hotplug_features(const struct topology *t, const struct layout *l, s
 static void slit_hmat_features(const struct topology *t, struct feature_set *fs)
 {
 	bool gen = t->firmware == FIRMWARE_GENERATED;
-	for (int i = 0; i < t->n_nodes && t->distance; i++)
+	for (int i = 0; i < t->n_nodes && t->distance && t->n_distance_lines; i++)   /* lines: what the file says */
 		for (int j = 0; j < t->n_nodes; j++) {
 			int d = topo_distance(t, i, j), r = topo_distance(t, j, i);
 			unsigned v = i == j ? (d == 10 ? 0 : 1) : d == 255 ? 2 : d <= 10 ? 3 : d < 20 ? 4 : d == 20 ? 5 : d > 100 ? 6 : 7;
@@ -503,9 +490,16 @@ static void slit_hmat_features(const struct topology *t, struct feature_set *fs)
 			add(fs, K_HMAT, 200 + !t->nodes[i].mem);
 }
 
-void layout_features(const struct topology *t, const struct layout *l, struct feature_set *out)
+static void model_feature(uint32_t id, void *ctx)
 {
+	add(ctx, K_MODEL, id);
+}
+
+void layout_features(const struct topology *t, const struct model *m, struct feature_set *out)
+{
+	const struct layout *l = &m->layout;
 	out->n = 0;
+	model_features(m, model_feature, out);
 	machine_features(t, l, out);
 	e820_features(l, out);
 	block_features(l, out);
@@ -526,10 +520,10 @@ int layout_features_of_text(const char *text, size_t len, struct feature_set *ou
 	struct topo_issues is;
 	topo_validate(&t, &is);
 	int rc = -1;
-	struct layout l;
-	if (!is.n_errors && layout_compute(&t, &l, NULL) == 0) {
-		layout_features(&t, &l, out);
-		layout_free(&l);
+	struct model m;
+	if (!is.n_errors && model_compute(&t, &m, NULL) == 0) {
+		layout_features(&t, &m, out);
+		model_free(&m);
 		rc = 0;
 	}
 	topo_issues_free(&is);

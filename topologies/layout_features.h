@@ -3,12 +3,14 @@
  * their alignment, what each 128 MiB memory block holds, node sizes against
  * the kernel's thresholds, node order and boundaries, SRAT anomalies,
  * command-line interactions, hotplug step sequences, SLIT/HMAT oddities.
+ * The layout model's own facts (acpi-gen/model.h model_features(): NUMA
+ * init's decisions, zones, memory blocks and sections) are one more kind.
  * One library for the libFuzzer layout harness (its coverage signal), the
  * generator (`topofarm gen`) and bench/fuzz (distinct feature sets). */
 #ifndef TOPOLOGIES_LAYOUT_FEATURES_H
 #define TOPOLOGIES_LAYOUT_FEATURES_H
 #include "topologies/topo.h"
-#include "acpi-gen/layout.h"
+#include "acpi-gen/model.h"
 
 /* A feature id is kind * FEATURE_VALUES + value, below FEATURE_SPACE. */
 #define FEATURE_VALUES 512
@@ -21,8 +23,8 @@ struct feature_set {
 	int n;
 };
 
-/* The features of topology t whose predicted layout is l (layout_compute). */
-void layout_features(const struct topology *t, const struct layout *l, struct feature_set *out);
+/* The features of topology t whose model (model_compute) is m. */
+void layout_features(const struct topology *t, const struct model *m, struct feature_set *out);
 /* Parses, validates and lays out text, then extracts its features: 0, or -1
  * when the text is not a valid topology (out is then empty). */
 int layout_features_of_text(const char *text, size_t len, struct feature_set *out);

@@ -182,3 +182,54 @@ struct topo_hmat_cache *topo_add_hmat_cache(struct topology *t)
 	t->hmat = true;
 	return c;
 }
+
+static char *dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+static void *dup_array(const void *v, size_t n, size_t size)
+{
+	if (!v || !n)
+		return NULL;
+	void *p = xmalloc(n * size);
+	memcpy(p, v, n * size);
+	return p;
+}
+
+void topo_clone(const struct topology *src, struct topology *dst)
+{
+	*dst = *src;
+	dst->name = dup_or_null(src->name);
+	dst->description = dup_or_null(src->description);
+	dst->source = dup_or_null(src->source);
+	dst->tags = dup_array(src->tags, (size_t)src->n_tags, sizeof *src->tags);
+	for (int i = 0; i < src->n_tags; i++)
+		dst->tags[i] = xstrdup(src->tags[i]);
+	dst->nodes = dup_array(src->nodes, (size_t)src->n_nodes, sizeof *src->nodes);
+	dst->distance = dup_array(src->distance, src->distance ? TOPO_MAX_NODES : 0, sizeof *src->distance);
+	dst->distance_lines = dup_array(src->distance_lines, (size_t)src->n_distance_lines, sizeof *src->distance_lines);
+	dst->hmat_lb = dup_array(src->hmat_lb, (size_t)src->n_hmat_lb, sizeof *src->hmat_lb);
+	dst->hmat_cache = dup_array(src->hmat_cache, (size_t)src->n_hmat_cache, sizeof *src->hmat_cache);
+	dst->dimms = dup_array(src->dimms, (size_t)src->n_dimms, sizeof *src->dimms);
+	dst->cmdline = dup_array(src->cmdline, (size_t)src->n_cmdline, sizeof *src->cmdline);
+	for (int i = 0; i < src->n_cmdline; i++) {
+		dst->cmdline[i].text = xstrdup(src->cmdline[i].text);
+		dst->cmdline[i].memmap = dup_array(src->cmdline[i].memmap, (size_t)src->cmdline[i].n_memmap, sizeof *src->cmdline[i].memmap);
+	}
+	dst->srat = dup_array(src->srat, (size_t)src->n_srat, sizeof *src->srat);
+	dst->steps = dup_array(src->steps, (size_t)src->n_steps, sizeof *src->steps);
+	for (int i = 0; i < src->n_steps; i++)
+		if (src->steps[i].arg) {
+			bool fixed = src->steps[i].kind == STEP_HOT_ADD || src->steps[i].kind == STEP_HOT_REMOVE;
+			dst->steps[i].arg = fixed ? xcalloc(1, TOPO_NAME_MAX) : xstrdup(src->steps[i].arg);
+			if (fixed)
+				snprintf(dst->steps[i].arg, TOPO_NAME_MAX, "%s", src->steps[i].arg);
+		}
+	dst->expects = dup_array(src->expects, (size_t)src->n_expects, sizeof *src->expects);
+	for (int i = 0; i < src->n_expects; i++) {
+		dst->expects[i].kernel = dup_or_null(src->expects[i].kernel);
+		dst->expects[i].title = dup_or_null(src->expects[i].title);
+	}
+	dst->text = dup_or_null(src->text);
+}

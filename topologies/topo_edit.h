@@ -11,6 +11,8 @@
 void topo_init_empty(struct topology *t, const char *name);
 /* Deep copy through the canonical text (what a parse of print(src) gives). */
 int topo_copy(const struct topology *src, struct topology *dst);
+/* Deep copy of the structure as it is (no text round trip: fast). */
+void topo_clone(const struct topology *src, struct topology *dst);
 void topo_set_string(char **field, const char *s);
 void topo_add_tag(struct topology *t, const char *tag);
 

@@ -286,7 +286,8 @@ static int do_hotplug(struct parser *p)
 		return -1;
 	if (!(v = attr(p, 1, "slots", &tk)))
 		return p->failed ? -1 : fail_at(p, (int)p->ln->raw_len + 1, "expected slots=N in hotplug");
-	if (read_uint(p, tk, v, 256, &u, "a slot count"))
+	/* QEMU 7.2 pc_memory_init(): "unsupported amount of memory slots: N" above ACPI_MAX_RAM_SLOTS. */
+	if (read_uint(p, tk, v, 256, &u, "a slot count (QEMU refuses more than ACPI_MAX_RAM_SLOTS)"))
 		return -1;
 	if (u == 0)
 		return fail_tok(p, tk, "expected at least 1 slot");

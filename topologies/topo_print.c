@@ -23,7 +23,17 @@ static void put_addr(struct buf *b, const char *key, uint64_t v)
 		buf_printf(b, " %s=0x%llx", key, (unsigned long long)v);
 }
 
-/* A CPU (or block) set as ranges: 0-3,5. */
+/* A CPU (or block) set as ranges: 0-3,5. Walks set bits only. */
+static int next_cpu(const struct cpuset *s, int from)
+{
+	for (int w = from / 64; w < TOPO_MAX_CPUS / 64; w++) {
+		uint64_t bits = s->bits[w] & (from > w * 64 ? ~0ULL << (from - w * 64) : ~0ULL);
+		if (bits)
+			return w * 64 + __builtin_ctzll(bits);
+	}
+	return -1;
+}
+
 static void put_cpus(struct buf *b, const struct cpuset *s)
 {
 	if (cpuset_empty(s)) {
@@ -31,9 +41,7 @@ static void put_cpus(struct buf *b, const struct cpuset *s)
 		return;
 	}
 	bool first = true;
-	for (int c = 0; c < TOPO_MAX_CPUS; c++) {
-		if (!cpuset_has(s, c))
-			continue;
+	for (int c = next_cpu(s, 0); c >= 0; c = next_cpu(s, c + 1)) {
 		int e = c;
 		while (e + 1 < TOPO_MAX_CPUS && cpuset_has(s, e + 1))
 			e++;
@@ -117,17 +125,25 @@ static void print_nodes(struct buf *b, const struct topology *t)
 	}
 	if (!t->distance)
 		return;
+	/* Only ids some distance line names can have an entry. */
+	int bound = 0;
+	for (int k = 0; k < t->n_distance_lines; k++) {
+		const struct topo_distance_line *dl = &t->distance_lines[k];
+		int m = (dl->from > dl->to ? dl->from : dl->to) + 1;
+		if (m > bound)
+			bound = m;
+	}
 	/* Symmetric pairs once (from < to), then every one-way entry. */
-	for (int i = 0; i < TOPO_MAX_NODES; i++)
-		for (int j = i; j < TOPO_MAX_NODES; j++) {
+	for (int i = 0; i < bound; i++)
+		for (int j = i; j < bound; j++) {
 			uint8_t a = t->distance[i][j], r = t->distance[j][i];
 			if (!a && !r)
 				continue;
 			if (a == r)
 				buf_printf(b, "distance %d %d %d\n", i, j, a);
 		}
-	for (int i = 0; i < TOPO_MAX_NODES; i++)
-		for (int j = 0; j < TOPO_MAX_NODES; j++) {
+	for (int i = 0; i < bound; i++)
+		for (int j = 0; j < bound; j++) {
 			uint8_t a = t->distance[i][j], r = t->distance[j][i];
 			if (a && a != r)
 				buf_printf(b, "distance %d %d %d oneway\n", i, j, a);
