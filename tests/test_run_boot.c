@@ -92,16 +92,33 @@ static char *run_console(const struct run_record *rec)
 	return text ? text : xstrdup("");
 }
 
+/* The text from the n-th (0-based) occurrence of prefix to the end of its
+ * line (caller frees), or NULL. */
+static char *nth_line(const char *console, const char *prefix, int occurrence)
+{
+	size_t n = strlen(prefix);
+	for (const char *p = console; (p = strstr(p, prefix)); p += n)
+		if (occurrence-- == 0)
+			return xstrndup(p, strcspn(p, "\r\n"));
+	return NULL;
+}
+
+/* The n-th "@@TOPOFARM node N" line of node `node` (caller frees), or NULL. */
+static char *node_line(const char *console, int node, int occurrence)
+{
+	char key[64];
+	snprintf(key, sizeof key, "@@TOPOFARM node %d memtotal_kb=", node);
+	return nth_line(console, key, occurrence);
+}
+
 /* The n-th "@@TOPOFARM node N memtotal_kb=" value for node `node` (0-based
  * occurrence), or -1. */
 static long node_memtotal(const char *console, int node, int occurrence)
 {
-	char key[64];
-	snprintf(key, sizeof key, "@@TOPOFARM node %d memtotal_kb=", node);
-	for (const char *p = console; (p = strstr(p, key)); p += strlen(key))
-		if (occurrence-- == 0)
-			return atol(p + strlen(key));
-	return -1;
+	char *line = node_line(console, node, occurrence);
+	long kb = line ? atol(strchr(line, '=') + 1) : -1;
+	free(line);
+	return kb;
 }
 
 SLOW_TEST(run_two_node_layout_passes_and_probe_sees_it)
@@ -302,6 +319,45 @@ SLOW_TEST(run_hotplug_on_memoryless_node_comes_and_goes)
 		CHECK_CONTAINS(steps, "object-del");
 		CHECK_CONTAINS(steps, "step 4 done");
 		free(steps_path), free(steps), free(console);
+		run_record_free(&rec);
+	}
+	free(out);
+}
+
+/* A vCPU leaves node 1 (tests/run-boot/cpu-hotplug.topo): QEMU ejects it,
+ * the guest sees cpu1 gone and node 1 without CPUs but still online (it
+ * keeps its memory), and the probe still allocates on both nodes. */
+SLOW_TEST(run_cpu_unplug_leaves_its_node)
+{
+	if (!have_kernel("farm-6.1"))
+		return;
+	const char *out_dir = test_tmpdir();
+	char *out = NULL;
+	CHECK_INT(run_cli(out_dir, &out, "tests/run-boot/cpu-hotplug.topo", "--kernels", "farm-6.1", NULL), 0);
+	struct run_record rec;
+	if (load_record(out_dir, "run-test-cpu-hotplug", "farm-6.1", 1, &rec)) {
+		CHECK_STR(outcome_name(rec.triage.outcome), "pass");
+		CHECK_INT(rec.steps_done, 4);
+		char *console = run_console(&rec);
+		char *before = node_line(console, 1, 0), *after = node_line(console, 1, 1);
+		CHECK_CONTAINS(before, " cpus=1 ");
+		CHECK_CONTAINS(console, "@@TOPOFARM cpu 1 down ok");
+		CHECK_CONTAINS(console, "@@TOPOFARM HOST-GO 2");
+		CHECK_CONTAINS(console, "@@TOPOFARM cpus present=0 online=0 cpu=1 state=absent node=1 node_cpus=- node_online=1");
+		CHECK_CONTAINS(after, " cpus=- ");
+		CHECK_CONTAINS(console, "@@TOPOFARM nodes online=0-1 ");
+		CHECK_CONTAINS(console, "@@TOPOFARM node-alloc node=1 pages=");
+		CHECK_CONTAINS(console, "@@TOPOFARM cpu-alloc cpu=0 node=0 pages=1024 on_node=1024 ");
+		CHECK(!strstr(console, "cpu-alloc cpu=1"));
+		CHECK(!strstr(console, "HOST-TIMEOUT") && !strstr(console, "HOST-WAIT-TIMEOUT"));
+		char *steps_path = path_join(rec.dir, "steps.log"), *steps = read_file(steps_path, NULL);
+		CHECK_CONTAINS(steps, "{\"execute\":\"device_del\",\"arguments\":{\"id\":\"cpu1\"}}");
+		CHECK_CONTAINS(steps, "step 2 done");
+		char *argv_path = path_join(rec.dir, "argv.txt"), *argv_text = read_file(argv_path, NULL);
+		CHECK_CONTAINS(argv_text, "-smp\n1,maxcpus=2,sockets=2,cores=1,threads=1\n");
+		CHECK_CONTAINS(argv_text, "-device\nqemu64-x86_64-cpu,id=cpu1,socket-id=1,core-id=0,thread-id=0\n");
+		free(argv_path), free(argv_text), free(steps_path), free(steps);
+		free(before), free(after), free(console);
 		run_record_free(&rec);
 	}
 	free(out);
