@@ -102,6 +102,20 @@ void e820_sanitize(struct e820_map *m)
 	*m = out;
 }
 
+unsigned e820_type_class(uint32_t type)
+{
+	switch (type) {
+	case E820_RAM: return 0;
+	case E820_RESERVED: return 1;
+	case E820_ACPI: return 2;
+	case E820_NVS: return 3;
+	case E820_UNUSABLE: return 4;
+	case E820_PMEM: return 5;
+	case E820_PRAM: return 6;
+	default: return 7;
+	}
+}
+
 const char *e820_type_name(uint32_t type)
 {
 	static char other[32];

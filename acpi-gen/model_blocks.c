@@ -159,7 +159,8 @@ static void dimm_blocks(const struct topology *t, struct model *m)
 		if (dm->nvdimm || start % m->block_size || dm->size % m->block_size)
 			continue;
 		for (uint64_t s = start; s < start + dm->size && m->n_blocks < MAX_BLOCKS; s += m->block_size) {
-			m->blocks = xrealloc(m->blocks, sizeof *m->blocks * (size_t)(m->n_blocks + 1));
+			if (!(m->n_blocks & (m->n_blocks - 1)))
+				m->blocks = xrealloc(m->blocks, sizeof *m->blocks * (size_t)(m->n_blocks ? 2 * m->n_blocks : 1));
 			struct model_block *b = &m->blocks[m->n_blocks++];
 			memset(b, 0, sizeof *b);
 			b->index = s / m->block_size;
@@ -185,21 +186,6 @@ void model_blocks(const struct topology *t, struct model *m)
 	for (int i = 0; i < n; i++)
 		if ((map[i].type == E820_PMEM || map[i].type == E820_PRAM) && map[i].end > top)
 			top = map[i].end;
-	for (uint64_t s = 0; s < top && m->n_sections < MAX_BLOCKS; s += MODEL_SECTION) {
-		struct model_block b;
-		if (!describe(m, s, MODEL_SECTION, &b)) {
-			uint64_t next = next_interesting(m, s + MODEL_SECTION, MODEL_SECTION);
-			if (next == UINT64_MAX || next >= top)
-				break;
-			s = next - MODEL_SECTION;
-			continue;
-		}
-		m->sections = xrealloc(m->sections, sizeof *m->sections * (size_t)(m->n_sections + 1));
-		m->sections[m->n_sections++] = (struct model_section){ s / MODEL_SECTION, b.contents, shared_bits(&b), b.node,
-									b.n_nodes };
-		if (s > UINT64_MAX - 2 * MODEL_SECTION)
-			break;
-	}
 	for (uint64_t s = 0; s < top && m->n_blocks < MAX_BLOCKS; s += m->block_size) {
 		struct model_block b;
 		if (!describe(m, s, m->block_size, &b)) {
@@ -210,10 +196,35 @@ void model_blocks(const struct topology *t, struct model *m)
 			continue;
 		}
 		b.index = s / m->block_size;
-		m->blocks = xrealloc(m->blocks, sizeof *m->blocks * (size_t)(m->n_blocks + 1));
+		if (!(m->n_blocks & (m->n_blocks - 1)))   /* grow at powers of two */
+			m->blocks = xrealloc(m->blocks, sizeof *m->blocks * (size_t)(m->n_blocks ? 2 * m->n_blocks : 1));
 		m->blocks[m->n_blocks++] = b;
 		if (s > UINT64_MAX - 2 * m->block_size)
 			break;
+	}
+	/* Sections: the blocks themselves when a block is one section. */
+	if (m->block_size == MODEL_SECTION) {
+		m->sections = xmalloc(sizeof *m->sections * (size_t)(m->n_blocks ? m->n_blocks : 1));
+		for (int i = 0; i < m->n_blocks; i++)
+			m->sections[m->n_sections++] = (struct model_section){ m->blocks[i].index, m->blocks[i].contents,
+									shared_bits(&m->blocks[i]), m->blocks[i].node,
+									m->blocks[i].n_nodes };
+	} else {
+		for (uint64_t s = 0; s < top && m->n_sections < MAX_BLOCKS; s += MODEL_SECTION) {
+			struct model_block b;
+			if (!describe(m, s, MODEL_SECTION, &b)) {
+				uint64_t next = next_interesting(m, s + MODEL_SECTION, MODEL_SECTION);
+				if (next == UINT64_MAX || next >= top)
+					break;
+				s = next - MODEL_SECTION;
+				continue;
+			}
+			m->sections = xrealloc(m->sections, sizeof *m->sections * (size_t)(m->n_sections + 1));
+			m->sections[m->n_sections++] = (struct model_section){ s / MODEL_SECTION, b.contents, shared_bits(&b), b.node,
+										b.n_nodes };
+			if (s > UINT64_MAX - 2 * MODEL_SECTION)
+				break;
+		}
 	}
 	dimm_blocks(t, m);
 	if (top / MODEL_SECTION > MAX_BLOCKS && !m->not_modelled)

@@ -106,20 +106,6 @@ const char *model_feature_name(uint32_t id)
 	return id < F__END ? names[id] : NULL;
 }
 
-static unsigned e820_kind(uint32_t type)
-{
-	switch (type) {
-	case E820_RAM: return 0;
-	case E820_RESERVED: return 1;
-	case E820_ACPI: return 2;
-	case E820_NVS: return 3;
-	case E820_UNUSABLE: return 4;
-	case E820_PMEM: return 5;
-	case E820_PRAM: return 6;
-	default: return 7;
-	}
-}
-
 struct emitter {
 	void (*emit)(uint32_t, void *);
 	void *ctx;
@@ -319,7 +305,7 @@ static void e820_and_cmdline(const struct model *m, struct emitter *e)
 	const struct mem_range *map = model_e820(m, &n);
 	for (int i = 1; i < n; i++)
 		if (map[i - 1].end == map[i].start)
-			put(e, F_E820_ADJ + 8 * e820_kind(map[i - 1].type) + e820_kind(map[i].type));
+			put(e, F_E820_ADJ + 8 * e820_type_class(map[i - 1].type) + e820_type_class(map[i].type));
 	for (uint32_t b = 0; b < 32; b++)
 		if (m->cmdline_facts >> b & 1)
 			put(e, F_CMD_EXACTMAP + b);

@@ -106,6 +106,36 @@ static void add_numa(const struct topology *t, struct strv *out)
 	}
 }
 
+/* With CPU hotplug steps, only the boot CPU comes from -smp: QEMU refuses
+ * to unplug CPU 0 ("Boot CPU is unpluggable"), and the others are -device
+ * CPUs with ids (cpu1, cpu2...) that device_del can name. Sockets and cores
+ * are spelled out (QEMU 7.2's defaults for -smp N: one socket of N cores) so
+ * socket-id/core-id mean the same to QEMU, the SRAT prediction and the
+ * monitor's device_add. */
+static void add_smp(const struct topology *t, struct strv *out)
+{
+	strv_add(out, "-smp");
+	if (topo_has_cpu_hotplug(t)) {
+		int cores = topo_cores_per_socket(t);
+		strv_addf(out, "1,maxcpus=%d,sockets=%d,cores=%d,threads=1", t->cpus, t->cpus / cores, cores);
+	} else if (t->sockets)
+		strv_addf(out, "%d,sockets=%d", t->cpus, t->sockets);
+	else
+		strv_addf(out, "%d", t->cpus);
+}
+
+static void add_hotplug_cpus(const struct topology *t, struct strv *out)
+{
+	if (!topo_has_cpu_hotplug(t))
+		return;
+	for (int c = 1; c < t->cpus; c++) {
+		int socket, core;
+		topo_cpu_location(t, c, &socket, &core);
+		strv_add(out, "-device");
+		strv_addf(out, QEMU_CPU_DEVICE ",id=cpu%d,socket-id=%d,core-id=%d,thread-id=0", c, socket, core);
+	}
+}
+
 static void add_dimms(const struct topology *t, struct strv *out)
 {
 	char s[40];
@@ -151,12 +181,9 @@ int qemu_args_build(const struct topology *t, const struct qemu_config *cfg, str
 		strv_addf(out, "%s,slots=%d,maxmem=%s", fmt_size(t->memory, s), t->slots, fmt_size(t->maxmem, m));
 	else
 		strv_add(out, fmt_size(t->memory, s));
-	strv_add(out, "-smp");
-	if (t->sockets)
-		strv_addf(out, "%d,sockets=%d", t->cpus, t->sockets);
-	else
-		strv_addf(out, "%d", t->cpus);
+	add_smp(t, out);
 	add_numa(t, out);
+	add_hotplug_cpus(t, out);
 	add_dimms(t, out);
 	strv_add(out, "-display");
 	strv_add(out, "none");

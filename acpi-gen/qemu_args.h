@@ -6,6 +6,10 @@
 #include "topologies/topo.h"
 #include "common/strv.h"
 
+/* The default CPU model of QEMU 7.2's pc and q35 machines, as a device:
+ * what hot-plugged vCPUs are (runner/plan.c names it to the monitor). */
+#define QEMU_CPU_DEVICE "qemu64-x86_64-cpu"
+
 struct qemu_config {
 	const char *qemu;             /* NULL: qemu-system-x86_64 */
 	const char *kernel;           /* NULL: the placeholder KERNEL */

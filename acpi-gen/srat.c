@@ -25,20 +25,11 @@ static struct srat_entry *push(struct srat_entry **v, int *n)
  * the socket number sits above enough bits to count the cores. */
 static uint32_t apic_id_of(const struct topology *t, int i)
 {
-	int cpus = t->cpus > 0 ? t->cpus : 1;
-	int sockets = t->sockets > 0 && cpus % t->sockets == 0 ? t->sockets : 1;
-	int cores = cpus / sockets, bits = 0;
+	int socket, core, cores = topo_cores_per_socket(t), bits = 0;
 	while ((1 << bits) < cores)
 		bits++;
-	return (uint32_t)((i / cores) << bits | (i % cores));
-}
-
-static int node_of_cpu(const struct topology *t, int cpu)
-{
-	for (int i = 0; i < t->n_nodes; i++)
-		if (cpuset_has(&t->nodes[i].cpus, cpu))
-			return t->nodes[i].id;
-	return 0;     /* QEMU puts CPUs no node names on node 0 */
+	topo_cpu_location(t, i, &socket, &core);
+	return (uint32_t)socket << bits | (uint32_t)core;
 }
 
 static void add_memory(struct srat_entry **v, int *n, uint64_t base, uint64_t len, int pxm, uint32_t flags)
@@ -68,7 +59,8 @@ int srat_entries_derive(const struct topology *t, struct srat_entry **out, int *
 		e->apic_id = apic_id_of(t, i);
 		/* QEMU switches to x2APIC entries for APIC ids that do not fit 8 bits. */
 		e->kind = e->apic_id < 255 ? SRAT_CPU : SRAT_X2APIC;
-		e->pxm = (uint32_t)node_of_cpu(t, i);
+		int node = topo_cpu_node(t, i);
+		e->pxm = node < 0 ? 0 : (uint32_t)node;   /* no nodes: node 0 */
 		e->flags = SRAT_ENABLED;
 	}
 	int n_mem = 0;

@@ -341,6 +341,6 @@ out:
 }
 
 const struct verb verb_compare = {
-	"compare", "stock-vs-fixed verdicts per layout (fixed, regressed, still-broken, clean, flaky)",
+	"compare", "kernel-vs-kernel verdicts per layout (fixed, regressed, still-broken, clean, flaky), any number of kernels",
 	help, run_compare,
 };

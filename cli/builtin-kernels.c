@@ -134,17 +134,16 @@ static int parse_args(int argc, char **argv, struct options *o)
 	return 0;
 }
 
+/* The FROM column: an alias names its base, a Debian kernel its package. */
 static char *describe_source(const struct kernel_entry *k)
 {
-	if (k->kind == KERNEL_DEB)
+	if (k->base)
+		return xasprintf("%s + %s", k->base, k->cmdline ? k->cmdline : "");
+	if (k->kind == KERNEL_DEB && !k->cmdline)
 		return xstrdup(k->deb);
-	if (k->kind == KERNEL_IMAGE)
+	if (k->kind == KERNEL_IMAGE && !k->cmdline)
 		return xasprintf("image %s", k->image);
-	struct buf b = BUF_INIT;
-	buf_printf(&b, "%s + %s", k->source, k->config);
-	for (size_t i = 0; i < k->n_patches; i++)
-		buf_printf(&b, " + %s", k->patches[i]);
-	return buf_steal(&b);
+	return kernel_describe(k);
 }
 
 static bool is_default(const struct kernel_catalogue *cat, const struct kernel_entry *k)

@@ -226,19 +226,6 @@ static int parse_options(int argc, char **argv, struct options *o)
 
 /* ---------- kernels ---------- */
 
-static char *kernel_source_text(const struct kernel_entry *k)
-{
-	if (k->kind == KERNEL_DEB)
-		return xasprintf("deb %s", k->deb);
-	if (k->kind == KERNEL_IMAGE)
-		return xasprintf("image %s", k->image);
-	struct buf b = BUF_INIT;
-	buf_printf(&b, "%s + %s", k->source, k->config);
-	for (size_t i = 0; i < k->n_patches; i++)
-		buf_printf(&b, " + %s", k->patches[i]);
-	return buf_steal(&b);
-}
-
 /* Resolves --kernels (names, default, NAME..LAST ranges) and --kernel
  * images into catalogue entries, fetching or building what the cache
  * lacks. Returns 0, EXIT_USAGE or EXIT_ENV. */
@@ -387,7 +374,7 @@ static pid_t job_start(void *vctx, int job, int try, void **token)
 	char *dir = xasprintf("%s/%d", p->dir, tk->attempt);
 	struct boot_request rq = {
 		.topo = p->t, .kernel_name = p->k->name, .kernel_image = p->image,
-		.kernel_source = p->source, .base_initrd = c->base_initrd, .run_dir = dir,
+		.kernel_source = p->source, .kernel_cmdline = p->k->cmdline, .base_initrd = c->base_initrd, .run_dir = dir,
 		.campaign = c->campaign, .attempt = tk->attempt, .qemu = c->o->qemu,
 		.accel = c->accel, .timeout = c->o->timeout, .silence = c->o->silence,
 	};
@@ -521,7 +508,7 @@ static void setup_pairs(struct run_ctx *c, const struct topo_set *set, const str
 			p->t = &set->v[i];
 			p->k = ks[j];
 			p->image = kernel_image_path(ks[j]);
-			p->source = kernel_source_text(ks[j]);
+			p->source = kernel_describe(ks[j]);
 			p->dir = xasprintf("%s/runs/%s/%s", c->o->out, p->t->name, p->k->name);
 			topo_hash(p->t, p->hash);
 			scan_pair(c, p);

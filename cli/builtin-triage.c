@@ -4,6 +4,7 @@
 #include "cli/verb.h"
 #include "results/divergence.h"
 #include "results/triage.h"
+#include "results/symbolize.h"
 #include "common/buf.h"
 #include "common/fsutil.h"
 #include "common/json.h"
@@ -51,6 +52,12 @@ static const char help[] =
 "                  benign, known_bug, fix, offset, signature, text).\n"
 "    --known FILE  Known-benign/known-bug list to use instead of the\n"
 "                  built-in one (format: results/known.conf).\n"
+"    --vmlinux F   Give every frame (func+0xOFF/0xLEN) of a report its\n"
+"                  file:line, as the kernel's scripts/faddr2line does: the\n"
+"                  symbol is looked up with nm, its size must equal LEN, and\n"
+"                  addr2line resolves symbol+OFF. F needs debug info\n"
+"                  (CONFIG_DEBUG_INFO; farm kernels are built without it).\n"
+"                  With --json, the top report's \"frames\" list.\n"
 "    --end HOW     How the run ended, when known: unknown (default),\n"
 "                  guest-done, panic, silence, timeout, qemu-exit, infra.\n"
 "    --topology T  Also apply the layout oracle: a log that passes but\n"
@@ -68,6 +75,43 @@ static const char help[] =
 "    0 every log passed; 1 a log did not pass (a report or a hang/boot\n"
 "    failure); 2 usage error, an unreadable log (named on stderr) or a bad\n"
 "    --known file (FILE:LINE: what was expected).\n";
+
+/* With --vmlinux: the frames of report p with file:line (faddr2line's way). */
+static const char *vmlinux_path;
+static int symbolize_errors;
+
+static void print_frames(const struct triage_report *p, struct json *j)
+{
+	struct symbolized s;
+	char *err = NULL;
+	if (!vmlinux_path || !p->text)
+		return;
+	if (symbolize_text(vmlinux_path, p->text, &s, &err) != 0) {
+		if (!symbolize_errors++)
+			fprintf(stderr, "topofarm triage: --vmlinux: %s\n", err);
+		free(err);
+		return;
+	}
+	if (j) {
+		json_key(j, "frames");
+		json_array_begin(j);
+	}
+	for (int i = 0; i < s.n; i++) {
+		if (j) {
+			json_object_begin(j);
+			json_key(j, "frame");
+			json_string(j, s.v[i].frame);
+			json_key(j, "where");
+			json_string(j, s.v[i].where);
+			json_object_end(j);
+		} else {
+			printf("      %-48s %s\n", s.v[i].frame, s.v[i].where ? s.v[i].where : "?");
+		}
+	}
+	if (j)
+		json_array_end(j);
+	symbolized_free(&s);
+}
 
 static void print_human(const char *path, const struct triage_result *r)
 {
@@ -92,6 +136,9 @@ static void print_human(const char *path, const struct triage_result *r)
 		       !p->taint ? "unknown" : *p->taint ? p->taint : "not tainted", p->offset);
 		if (p->known_bug)
 			printf("    known bug: %s%s%s\n", p->known_bug, p->fix ? ", fix: " : "", p->fix ? p->fix : "");
+		if (vmlinux_path)
+			printf("    frames (%s):\n", vmlinux_path);
+		print_frames(p, NULL);
 	}
 	if (r->n_reports_dropped)
 		printf("  (%d more reports not kept)\n", r->n_reports_dropped);
@@ -122,11 +169,20 @@ static void print_json(const char *path, const struct triage_result *r)
 	json_str_or_null(&j, "kernel_release", r->kernel_release);
 	json_key(&j, "reports_dropped");
 	json_int(&j, r->n_reports_dropped);
+	triage_canaries_json(&j, r);
 	json_key(&j, "reports");
 	json_array_begin(&j);
 	for (int i = 0; i < r->n_reports; i++)
 		triage_report_json(&j, &r->reports[i], true);
 	json_array_end(&j);
+	if (vmlinux_path) {
+		/* frames of the most serious report, with file:line */
+		for (int i = 0; i < r->n_reports; i++)
+			if (r->title && !strcmp(r->reports[i].title, r->title)) {
+				print_frames(&r->reports[i], &j);
+				break;
+			}
+	}
 	json_object_end(&j);
 	buf_putc(&b, '\n');
 	fwrite(b.s, 1, b.len, stdout);
@@ -152,6 +208,12 @@ static int run_triage(int argc, char **argv)
 				return usage_error(&verb_triage, "%s needs an argument", a);
 			}
 			topo_path = argv[++i];
+		} else if (!strcmp(a, "--vmlinux")) {
+			if (i + 1 >= argc) {
+				free(logs);
+				return usage_error(&verb_triage, "--vmlinux needs a file");
+			}
+			vmlinux_path = argv[++i];
 		} else if (!strcmp(a, "--known") || !strcmp(a, "--end")) {
 			if (i + 1 >= argc) {
 				free(logs);

@@ -1,18 +1,23 @@
 /* fuzz/layout_fuzz.c: the structure-aware libFuzzer harness over layouts.
  * Inputs are .topo texts. The custom mutator parses one, applies a mutation
  * operation of the generator (topologies/gen.h: the same operations the
- * strategies are built from) and prints it back, so every input libFuzzer
- * tries is a valid, bootable layout. The coverage signal is not code
+ * strategies are built from) and prints it back; the custom crossover
+ * gives one layout a whole part of another (machine, command line,
+ * firmware tables, hotplug steps). Every input libFuzzer tries is thus a
+ * valid, bootable layout. The coverage signal is not code
  * coverage (the libraries are built without it) but the layout's features
  * (topologies/layout_features.h, the layout model's facts among them),
  * exported as libFuzzer extra counters:
  * the corpus keeps layouts that differ in ways the kernel can notice.
  * `topofarm gen --from-corpus` turns the corpus into .topo files.
  * Two caches keep text round trips off the hot path: parsed corpus entries
- * (the mutator clones the parsed entry instead of parsing its text again),
+ * and mutants (the mutator clones the parsed entry instead of parsing its
+ * text again; libFuzzer mutates each mutant up to -mutate_depth times),
  * and the features of the mutant just printed (the run that follows finds
  * them by the text's hash; any other input takes the full parse, validate,
- * lay out and extract path, which test_gen.c exercises).
+ * lay out and extract path). The sanitizer build (layout_fuzz, built with
+ * LAYOUT_FUZZ_VERIFY) never trusts the feature cache: it recomputes and
+ * aborts if printing and parsing a mutant changed its features.
  * With LAYOUT_FUZZ_STATS=1 it counts the distinct features and feature
  * sets it reached and prints them at exit (bench/fuzz compares that with `gen`). */
 #include "topologies/gen.h"
@@ -98,13 +103,24 @@ static struct {
 } last_mutant;
 
 /* Parsed corpus entries, by text hash (a direct-mapped cache). */
-#define PARSED_SLOTS 4096
+#define PARSED_SLOTS 2048
 static struct parsed {
 	uint64_t hash;
 	size_t len;
 	bool used;
 	struct topology t;
 } parsed[PARSED_SLOTS];
+
+static void remember_parsed(uint64_t h, size_t size, const struct topology *t)
+{
+	struct parsed *p = &parsed[h % PARSED_SLOTS];
+	if (p->used)
+		topo_free(&p->t);
+	topo_clone(t, &p->t);
+	p->hash = h;
+	p->len = size;
+	p->used = true;
+}
 
 static bool parse_cached(const uint8_t *data, size_t size, struct topology *out)
 {
@@ -117,12 +133,7 @@ static bool parse_cached(const uint8_t *data, size_t size, struct topology *out)
 	struct topo_error err;
 	if (topo_parse((const char *)data, size, "fuzz", out, &err))
 		return false;
-	if (p->used)
-		topo_free(&p->t);
-	topo_clone(out, &p->t);
-	p->hash = h;
-	p->len = size;
-	p->used = true;
+	remember_parsed(h, size, out);
 	return true;
 }
 
@@ -148,10 +159,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (stats)
 			atexit(print_stats);
 	}
-	if (last_mutant.valid && last_mutant.len == size && last_mutant.hash == text_hash(data, size)) {
+	bool cached = last_mutant.valid && last_mutant.len == size && last_mutant.hash == text_hash(data, size);
+#ifndef LAYOUT_FUZZ_VERIFY
+	if (cached) {
 		count_features(&last_mutant.fs);
 		return 0;
 	}
+#endif
 	struct topology t;
 	struct topo_error err;
 	if (topo_parse((const char *)data, size, "fuzz", &t, &err)) {
@@ -166,6 +180,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			struct feature_set fs;
 			layout_features(&t, &m, &fs);
 			count_features(&fs);
+			/* The checking build recomputes what the cache had: printing a
+			 * mutant and parsing it back must not change what the kernel sees. */
+			if (cached && feature_set_hash(&fs) != feature_set_hash(&last_mutant.fs))
+				abort();
+		} else if (cached) {
+			abort();
 		}
 		model_free(&m);
 	}
@@ -219,19 +239,60 @@ size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsi
 			model_free(&m);
 			char *text = topo_print(&t);
 			size_t n = strlen(text);
-			topo_free(&t);
 			if (n <= max_size) {
 				memcpy(data, text, n);
 				free(text);
 				last_mutant.hash = text_hash(data, n);
 				last_mutant.len = n;
 				last_mutant.valid = true;
+				/* libFuzzer mutates a mutant again (-mutate_depth): keep it parsed. */
+				remember_parsed(last_mutant.hash, n, &t);
+				topo_free(&t);
 				return n;
 			}
+			topo_free(&t);
 			free(text);
 			continue;
 		}
 		topo_free(&t);
 	}
 	return size;
+}
+
+/* Crossover on the structure: the first layout takes one whole part of the
+ * second (machine, command line, firmware tables, or hotplug steps). */
+size_t LLVMFuzzerCustomCrossOver(const uint8_t *data1, size_t size1, const uint8_t *data2, size_t size2,
+				 uint8_t *out, size_t max_out, unsigned int seed)
+{
+	struct rng r;
+	rng_seed(&r, seed, 0xc505);
+	struct topology a, b;
+	if (!parse_cached(data1, size1, &a))
+		return 0;
+	if (!parse_cached(data2, size2, &b)) {
+		topo_free(&a);
+		return 0;
+	}
+	size_t n = 0;
+	struct model m;
+	last_mutant.valid = false;
+	if (gen_crossover(&a, &b, &r) == 0 && model_compute(&a, &m, NULL) == 0) {
+		layout_features(&a, &m, &last_mutant.fs);
+		model_free(&m);
+		char *text = topo_print(&a);
+		n = strlen(text);
+		if (n <= max_out) {
+			memcpy(out, text, n);
+			last_mutant.hash = text_hash(out, n);
+			last_mutant.len = n;
+			last_mutant.valid = true;
+			remember_parsed(last_mutant.hash, n, &a);
+		} else {
+			n = 0;
+		}
+		free(text);
+	}
+	topo_free(&a);
+	topo_free(&b);
+	return n;
 }

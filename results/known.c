@@ -18,6 +18,8 @@ static const char builtin_text[] =
 	"bug kernel BUG in is_mem_section_removable id=seed-003"
 	" fix=\"drivers/base/memory.c: indicate all memory blocks as removable\"\n"
 	"bug BUG: unable to handle page fault in stable_page_flags id=seed-004"
+	" fix=\"x86/e820: put !E820_TYPE_RAM regions into memblock.reserved\"\n"
+	"bug kernel BUG in reserve_bootmem_region id=seed-004"
 	" fix=\"x86/e820: put !E820_TYPE_RAM regions into memblock.reserved\"\n";
 
 static void entry_free(struct known_entry *e)

@@ -281,6 +281,11 @@ static void put_run(struct buf *b, const struct report_data *d, int i)
 		buf_printf(b, "<dt>time</dt><dd>%.1f s (first output %s, guest ready %s)</dd>\n", r->t_end, first, ready);
 	}
 	buf_printf(b, "<dt>steps</dt><dd>%d/%d</dd>\n", r->steps_done, r->steps_total);
+	if (r->triage.n_canaries) {
+		char *sum = canary_summary(&r->triage);
+		dl_item(b, "seed-bug canaries", sum);
+		free(sum);
+	}
 	dl_item(b, "run directory", r->dir);
 	put_reports_list(b, r);
 	buf_puts(b, "</dl>\n");

@@ -86,7 +86,10 @@ static void put_testcase(struct buf *b, const struct report_data *d, int li, con
 	}
 	if (r->dir) {
 		buf_puts(b, "      <system-out>");
-		char *out = xasprintf("run directory: %s\nconsole: %s/console.log\n", r->dir, r->dir);
+		char *sum = canary_summary(&r->triage);
+		char *out = xasprintf("run directory: %s\nconsole: %s/console.log\n%s%s%s", r->dir, r->dir,
+				      *sum ? "seed-bug canaries: " : "", sum, *sum ? "\n" : "");
+		free(sum);
 		xml_escape_str(b, out, 0);
 		free(out);
 		buf_puts(b, "</system-out>\n");

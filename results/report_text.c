@@ -179,6 +179,24 @@ static void put_bucket_section(struct buf *b, const struct report_data *d, const
 	}
 }
 
+/* Ground truth: which seed bugs each run of a bug kernel reached,
+ * triggered and detected (results/canary.h). */
+static void put_canaries(struct buf *b, const struct report_data *d)
+{
+	bool any = false;
+	for (int i = 0; i < d->runs.n; i++) {
+		const struct run_record *r = &d->runs.v[i];
+		if (!r->triage.n_canaries)
+			continue;
+		if (!any)
+			buf_puts(b, "\nseed-bug canaries (reached / triggered, not detected / detected):\n");
+		any = true;
+		char *sum = canary_summary(&r->triage);
+		buf_printf(b, "  %s on %s #%d: %s\n", r->layout_name, r->kernel_name, r->attempt, sum);
+		free(sum);
+	}
+}
+
 void report_write_text(struct buf *b, const struct report_data *d)
 {
 	int by_outcome[OUTCOME__COUNT] = { 0 };
@@ -203,6 +221,7 @@ void report_write_text(struct buf *b, const struct report_data *d)
 	}
 	put_matrix(b, d);
 	put_buckets(b, d);
+	put_canaries(b, d);
 	for (int i = 0; i < d->n_sigs; i++)
 		put_bucket_section(b, d, &d->sigs[i]);
 }

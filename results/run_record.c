@@ -51,6 +51,7 @@ static void put_triage(struct json *j, const struct triage_result *t)
 	json_field_bool(j, "guest_done", t->guest_done);
 	json_field_string(j, "kernel_release", t->kernel_release);
 	json_field_int(j, "reports_dropped", t->n_reports_dropped);
+	triage_canaries_json(j, t);
 	json_key(j, "reports");
 	json_array_begin(j);
 	for (int i = 0; i < t->n_reports; i++)

@@ -363,6 +363,11 @@ static int remove_old_run(struct store *s, struct add_ctx *c, long long layout, 
 	sqlite3_bind_int64(st, 1, old);
 	if (step_done(s, st, "removing the replaced run's reports", err) < 0)
 		return -1;
+	if (store_prepare(s, "DELETE FROM canaries WHERE run_id = ?1", &st, err) < 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, old);
+	if (step_done(s, st, "removing the replaced run's canaries", err) < 0)
+		return -1;
 	if (store_prepare(s, "DELETE FROM runs WHERE id = ?1", &st, err) < 0)
 		return -1;
 	sqlite3_bind_int64(st, 1, old);
@@ -464,6 +469,17 @@ static int ensure_signature(struct store *s, struct add_ctx *c, const char *sig,
 	return step_done(s, st, "annotating a known bug", err);
 }
 
+static int insert_canary(struct store *s, long long run, const struct bug_canary *cn, char **err)
+{
+	sqlite3_stmt *st;
+	if (store_prepare(s, "INSERT INTO canaries(run_id, bug, state) VALUES(?1, ?2, ?3)", &st, err) < 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, run);
+	sqlite3_bind_int(st, 2, cn->bug);
+	store_bind_text(st, 3, canary_state(cn));
+	return step_done(s, st, "adding a canary", err);
+}
+
 static int insert_report(struct store *s, struct add_ctx *c, long long run, int seq, bool counts, bool *any_new, char **err)
 {
 	const struct triage_report *p = &c->r->triage.reports[seq];
@@ -561,6 +577,8 @@ static int add_run_body(struct store *s, void *vctx, char **err)
 	bool any_new = false;
 	for (int i = 0; rc == 0 && i < r->triage.n_reports; i++)
 		rc = insert_report(s, c, run, i, counts, &any_new, err);
+	for (int i = 0; rc == 0 && i < r->triage.n_canaries; i++)
+		rc = insert_canary(s, run, &r->triage.canaries[i], err);
 	for (int i = 0; rc == 0 && i < r->divergence.n; i++)
 		rc = insert_divergence(s, run, i, &r->divergence.v[i], err);
 	if (rc == 0 && sig) {

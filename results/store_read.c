@@ -104,6 +104,31 @@ static int load_reports(struct store *s, const char *campaign, struct store_runs
 	return 0;
 }
 
+static int load_canaries(struct store *s, const char *campaign, struct store_runs *out, char **err)
+{
+	sqlite3_stmt *st;
+	if (store_prepare(s, "SELECT canaries.run_id, canaries.bug, canaries.state"
+			     " FROM canaries JOIN runs ON runs.id = canaries.run_id"
+			     " LEFT JOIN campaigns ON campaigns.id = runs.campaign_id"
+			     " WHERE ?1 IS NULL OR campaigns.name = ?1"
+			     " ORDER BY canaries.run_id, canaries.bug", &st, err) < 0)
+		return -1;
+	store_bind_text(st, 1, campaign);
+	int rc, last = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int i = find_run(out, sqlite3_column_int64(st, 0), &last);
+		int bug = sqlite3_column_int(st, 1);
+		int state = canary_state_from_name((const char *)sqlite3_column_text(st, 2));
+		if (i < 0 || bug < 0 || bug >= CANARY_MAX_BUGS || state < 0)
+			continue;
+		canary_set(&out->v[i].triage, bug, state);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return store_fail(s, "reading canaries", err);
+	return 0;
+}
+
 static int load_divergences(struct store *s, const char *campaign, struct store_runs *out, char **err)
 {
 	sqlite3_stmt *st;
@@ -171,7 +196,8 @@ int store_load_runs(struct store *s, const char *campaign, struct store_runs *ou
 		store_runs_free(out);
 		return -1;
 	}
-	if (load_reports(s, campaign, out, err) < 0 || load_divergences(s, campaign, out, err) < 0) {
+	if (load_reports(s, campaign, out, err) < 0 || load_divergences(s, campaign, out, err) < 0 ||
+	    load_canaries(s, campaign, out, err) < 0) {
 		store_runs_free(out);
 		return -1;
 	}

@@ -91,6 +91,12 @@ static const char *const migrations[] = {
 	"  model TEXT NOT NULL,"        /* the model's lines the kernel did not show */
 	"  kernel TEXT NOT NULL);"      /* the kernel's lines the model did not predict */
 	"CREATE INDEX divergences_run ON divergences(run_id);",
+	/* 3: seed-bug canaries per run (results/canary.h). */
+	"CREATE TABLE canaries ("
+	"  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+	"  bug INTEGER NOT NULL,"
+	"  state TEXT NOT NULL,"        /* reached, triggered or detected */
+	"  PRIMARY KEY(run_id, bug));",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

@@ -547,6 +547,10 @@ static void process_line(struct triage *t, size_t off, size_t n)
 	cline_clean(&t->line, raw, n, &t->scratch);
 	const char *msg = t->line.msg;
 	size_t ml = t->line.msg_len;
+	int bug;
+	bool triggered;
+	if (canary_parse(msg, ml, &bug, &triggered))
+		canary_note(t->out, bug, triggered);
 	struct header_match m;
 	if (!header_match(msg, ml, &m)) {
 		/* Interleaved output: "@@TOPOFARM STE[  12.3] BUG: ..." */
@@ -578,6 +582,7 @@ int triage_log(const char *log, size_t len, enum run_end end,
 	t.len = log ? len : 0;
 	t.end = end;
 	t.known = known ? known : known_list_builtin();
+	t.out = out;
 	set_phase(&t, "early boot", 10);
 	find_next_marker(&t, 0);
 	size_t pos = 0;
@@ -590,5 +595,6 @@ int triage_log(const char *log, size_t len, enum run_end end,
 	close_report(&t, true);
 	buf_free(&t.scratch);
 	triage_finish(&t, out);
+	canary_detect(out);
 	return 0;
 }

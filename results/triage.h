@@ -10,6 +10,7 @@
 #ifndef RESULTS_TRIAGE_H
 #define RESULTS_TRIAGE_H
 #include "topologies/topo.h"
+#include "results/canary.h"
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -47,6 +48,9 @@ struct triage_result {
 	bool reached_guest;     /* "@@TOPOFARM READY" seen */
 	bool guest_done;        /* "@@TOPOFARM DONE" seen */
 	char *kernel_release;   /* from "Linux version" or a CPU: line, or NULL */
+	/* Seed-bug canaries seen (farm-6.1-bugs), sorted by bug number. */
+	struct bug_canary canaries[CANARY_MAX_BUGS];
+	int n_canaries;
 };
 
 #define TRIAGE_MAX_REPORTS 256
@@ -85,6 +89,9 @@ struct json;
 /* One report as a JSON object (signature included when asked). */
 void triage_report_json(struct json *j, const struct triage_report *p, bool with_signature);
 
+/* "canaries": [{"bug": "000", "state": "detected"}, ...] as a field of the
+ * object being written (record.json, triage --json, report --json). */
+void triage_canaries_json(struct json *j, const struct triage_result *r);
 const char *run_end_name(enum run_end e);
 /* Returns -1 for an unknown name. */
 int run_end_from_name(const char *s);

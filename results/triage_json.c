@@ -1,8 +1,25 @@
-/* results/triage_json.c: one triage report as a JSON object, the same in
- * `topofarm triage --json`, record.json and `topofarm report --json`. */
+/* results/triage_json.c: one triage report, and a run's seed-bug canaries,
+ * as JSON, the same in `topofarm triage --json`, record.json and
+ * `topofarm report --json`. */
 #include "results/triage.h"
 #include "common/json.h"
+#include <stdio.h>
 #include <stdlib.h>
+
+void triage_canaries_json(struct json *j, const struct triage_result *r)
+{
+	json_key(j, "canaries");
+	json_array_begin(j);
+	for (int i = 0; i < r->n_canaries; i++) {
+		char bug[8];
+		snprintf(bug, sizeof bug, "%03d", r->canaries[i].bug);
+		json_object_begin(j);
+		json_field_string(j, "bug", bug);
+		json_field_string(j, "state", canary_state(&r->canaries[i]));
+		json_object_end(j);
+	}
+	json_array_end(j);
+}
 
 void triage_report_json(struct json *j, const struct triage_report *p, bool with_signature)
 {

@@ -36,6 +36,7 @@ struct triage {
 	size_t len;
 	enum run_end end;
 	const struct known_list *known;
+	struct triage_result *out;              /* canaries are noted here as they come */
 
 	struct buf scratch;
 	struct cline line;

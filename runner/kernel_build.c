@@ -398,7 +398,7 @@ static int copy_file(const char *from, const char *to)
 
 static int install_image(struct build *b, char **err)
 {
-	char *dest = xasprintf("%s/kernels/%s-%s", cache_dir(), b->k->name, b->key);
+	char *dest = xasprintf("%s/kernels/%s-%s", cache_dir(), kernel_cache_name(b->k), b->key);
 	char *tmp = xasprintf("%s.tmp-%d", dest, (int)getpid());
 	char *release_path = path_join(b->tree, "include/config/kernel.release");
 	char *release = read_file(release_path, NULL);
@@ -413,12 +413,12 @@ static int install_image(struct build *b, char **err)
 	char *cfg_from = path_join(b->tree, ".config");
 	char *cfg_to = path_join(tmp, "config");
 	char *info = path_join(tmp, "kernel.txt");
-	char *record = kernel_record_path(b->k->name);
+	char *record = kernel_record_path(kernel_cache_name(b->k));
 	char *text = xasprintf("name=%s\nkind=source\nsource=%s\nsource_version=%s\nconfig=%s\n"
 			       "patches=%s\nkey=%s\ntree_key=%s\nrelease=%.*s\nimage=%s-%s/bzImage\n",
-			       b->k->name, b->k->source, src_version ? src_version : "?", b->k->config,
+			       kernel_cache_name(b->k), b->k->source, src_version ? src_version : "?", b->k->config,
 			       patches, b->key, b->tree_key, release ? (int)strcspn(release, "\n") : 1,
-			       release ? release : "?", b->k->name, b->key);
+			       release ? release : "?", kernel_cache_name(b->k), b->key);
 	if (copy_file(from, to) != 0 || copy_file(cfg_from, cfg_to) != 0) {
 		*err = xasprintf("the build produced no %s", from);
 		goto out;
@@ -557,7 +557,7 @@ int kernel_build_source(const struct kernel_entry *k, bool verbose, char **err)
 	b.top = xasprintf("%s/build/%s", cache_dir(), b.tree_key);
 	b.tree = path_join(b.top, "linux");
 	b.applied = path_join(b.top, "applied");
-	b.log = xasprintf("%s/logs/build-%s.log", cache_dir(), k->name);
+	b.log = xasprintf("%s/logs/build-%s.log", cache_dir(), kernel_cache_name(k));
 	b.tarball = xasprintf("/usr/src/%s.tar.xz", k->source);
 	setup_env(&b);
 	char *logs = xasprintf("%s/logs", cache_dir());

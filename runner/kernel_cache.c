@@ -102,14 +102,14 @@ char *kernel_installed_version(const char *pkg)
 /* Where the image of a source kernel with this key lives. */
 static char *built_dir(const struct kernel_entry *k, const char *key)
 {
-	return xasprintf("%s/kernels/%s-%s", cache_dir(), k->name, key);
+	return xasprintf("%s/kernels/%s-%s", cache_dir(), kernel_cache_name(k), key);
 }
 
 /* A Debian kernel counts as fetched when its record names the package the
  * catalogue asks for now and the unpacked image is still there. */
 static char *deb_image_path(const struct kernel_entry *k)
 {
-	char *record = kernel_record_path(k->name);
+	char *record = kernel_record_path(kernel_cache_name(k));
 	char *pkg = kernel_record_get(record, "package");
 	char *image = kernel_record_get(record, "image");
 	char *path = NULL;
@@ -157,7 +157,7 @@ char *kernel_cached_version(const struct kernel_entry *k)
 		if (version)
 			version[strcspn(version, " ")] = 0;
 	} else if (k->kind == KERNEL_DEB) {
-		char *record = kernel_record_path(k->name);
+		char *record = kernel_record_path(kernel_cache_name(k));
 		version = kernel_record_get(record, "version");
 		free(record);
 	} else {

@@ -215,8 +215,12 @@ static int add_attr(struct parser *p, struct kernel_entry *k, const char *file, 
 		slot = &k->config;
 	else if (!strcmp(key, "note"))
 		slot = &k->note;
+	else if (!strcmp(key, "base"))
+		slot = &k->base;
+	else if (!strcmp(key, "cmdline"))
+		slot = &k->cmdline;
 	else if (strcmp(key, "patch") != 0) {
-		rc = fail(p, file, line, "unknown key '%s' (expected deb, source, image, vmlinux, config, patch or note)", key);
+		rc = fail(p, file, line, "unknown key '%s' (expected deb, source, image, vmlinux, config, patch, base, cmdline or note)", key);
 		goto out;
 	}
 	if (!*val && strcmp(key, "note") != 0) {
@@ -274,6 +278,14 @@ out:
 /* Whole-stanza rules, checked when the stanza ends. */
 static int check_entry(struct parser *p, struct kernel_entry *k)
 {
+	if (k->cmdline && strpbrk(k->cmdline, "\n\r\""))
+		return fail(p, k->file, k->line, "kernel '%s': cmdline= must be one line without quotes", k->name);
+	if (k->base) {
+		if (k->deb || k->source || k->image || k->vmlinux || k->config || k->n_patches)
+			return fail(p, k->file, k->line, "kernel '%s': base= takes the image of another kernel; "
+				    "it cannot also have deb=, source=, image=, config= or patch=", k->name);
+		return 0;   /* the rest is checked on the base, once everything is read */
+	}
 	k->kind = k->source ? KERNEL_SOURCE : k->image ? KERNEL_IMAGE : KERNEL_DEB;
 	if (k->image && (k->deb || k->source || k->config || k->n_patches))
 		return fail(p, k->file, k->line,
@@ -507,6 +519,66 @@ static int parse_text(struct parser *p, const char *text, const char *file)
 	return rc;
 }
 
+static char **dup_strings(char *const *v, size_t n)
+{
+	char **out = n ? xcalloc(n, sizeof *out) : NULL;
+	for (size_t i = 0; i < n; i++)
+		out[i] = xstrdup(v[i]);
+	return out;
+}
+
+/* base=NAME may name a kernel defined later (or in an include): aliases take
+ * their base's build inputs once everything is read. An alias of an alias
+ * is refused: one level keeps "which image does this boot" obvious. */
+static int resolve_bases(struct parser *p)
+{
+	struct kernel_catalogue *cat = p->cat;
+	for (size_t i = 0; i < cat->n_entries; i++) {
+		struct kernel_entry *k = &cat->entries[i];
+		if (!k->base)
+			continue;
+		const struct kernel_entry *b = find_in(cat, cat->n_entries, k->base);
+		if (!b)
+			return fail(p, k->file, k->line, "kernel '%s': base=%s names no kernel", k->name, k->base);
+		if (b->base)
+			return fail(p, k->file, k->line, "kernel '%s': base=%s is itself an alias (of %s); "
+				    "name %s instead", k->name, b->name, b->base, b->base);
+		k->kind = b->kind;
+		k->deb = b->deb ? xstrdup(b->deb) : NULL;
+		k->image = b->image ? xstrdup(b->image) : NULL;
+		k->vmlinux = b->vmlinux ? xstrdup(b->vmlinux) : NULL;
+		k->source = b->source ? xstrdup(b->source) : NULL;
+		k->config = b->config ? xstrdup(b->config) : NULL;
+		k->config_path = b->config_path ? xstrdup(b->config_path) : NULL;
+		k->patches = dup_strings(b->patches, b->n_patches);
+		k->patch_paths = dup_strings(b->patch_paths, b->n_patches);
+		k->n_patches = b->n_patches;
+	}
+	return 0;
+}
+
+char *kernel_describe(const struct kernel_entry *k)
+{
+	struct buf b = BUF_INIT;
+	if (k->kind == KERNEL_DEB)
+		buf_printf(&b, "deb %s", k->deb);
+	else if (k->kind == KERNEL_IMAGE)
+		buf_printf(&b, "image %s", k->image);
+	else {
+		buf_printf(&b, "%s + %s", k->source, k->config);
+		for (size_t i = 0; i < k->n_patches; i++)
+			buf_printf(&b, " + %s", k->patches[i]);
+	}
+	if (k->cmdline)
+		buf_printf(&b, " + cmdline %s", k->cmdline);
+	return buf_steal(&b);
+}
+
+const char *kernel_cache_name(const struct kernel_entry *k)
+{
+	return k->base ? k->base : k->name;
+}
+
 /* The default line names kernels that may be defined after it (or in an
  * include), so it is resolved once everything is read. */
 static int resolve_defaults(struct parser *p)
@@ -539,6 +611,8 @@ int kernel_catalogue_parse(const char *text, const char *file, struct kernel_cat
 	int rc = parse_text(&p, text, file);
 	if (rc == 0 && p.cat->n_entries == 0)
 		rc = fail(&p, file, 0, "the catalogue defines no kernels");
+	if (rc == 0)
+		rc = resolve_bases(&p);
 	if (rc == 0)
 		rc = resolve_defaults(&p);
 	free(p.default_text);
@@ -601,6 +675,8 @@ static void entry_free(struct kernel_entry *k)
 	free(k->patches);
 	free(k->patch_paths);
 	free(k->note);
+	free(k->base);
+	free(k->cmdline);
 	free(k->file);
 	if (k->state)
 		free(k->state->key_err);

@@ -144,7 +144,7 @@ static int unpack_deb(const struct kernel_entry *k, const char *deb, bool verbos
 	}
 	char *vpath = version_for_path(version);
 	char *kernels = xasprintf("%s/kernels", cache_dir());
-	char *dir_name = xasprintf("%s-%s", k->name, vpath);
+	char *dir_name = xasprintf("%s-%s", kernel_cache_name(k), vpath);
 	char *dest = path_join(kernels, dir_name);
 	char *tmp = xasprintf("%s/.%s.tmp-%d", kernels, dir_name, (int)getpid());
 	char *boot = path_join(tmp, "boot");
@@ -171,7 +171,7 @@ static int unpack_deb(const struct kernel_entry *k, const char *deb, bool verbos
 	const char *release = strrchr(vmlinuz, '/') + strlen("/vmlinuz-");
 	text = xasprintf("name=%s\nkind=deb\npackage=%s\nversion=%s\nrelease=%s\ndeb=%s\n"
 			 "image=%s/boot/vmlinuz-%s\n",
-			 k->name, k->deb, version, release, deb, dir_name, release);
+			 kernel_cache_name(k), k->deb, version, release, deb, dir_name, release);
 	info = path_join(tmp, "kernel.txt");
 	write_file_str(info, text);
 	remove_tree(dest);
@@ -179,7 +179,7 @@ static int unpack_deb(const struct kernel_entry *k, const char *deb, bool verbos
 		*err = xasprintf("cannot rename %s to %s", tmp, dest);
 		goto out;
 	}
-	record = kernel_record_path(k->name);
+	record = kernel_record_path(kernel_cache_name(k));
 	if (write_file_str(record, text) != 0) {
 		*err = xasprintf("cannot write %s", record);
 		goto out;

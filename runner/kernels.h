@@ -38,6 +38,8 @@ struct kernel_entry {
 	char *image;           /* KERNEL_IMAGE: the bzImage (absolute path) */
 	char *vmlinux;         /* KERNEL_IMAGE: its vmlinux for symbols, or NULL */
 	char *note;            /* note="..." or NULL */
+	char *base;            /* base=NAME: boots NAME's image (same cache entry), with cmdline */
+	char *cmdline;         /* cmdline="...": kernel parameters added to every boot of this kernel */
 	char *file;            /* where the entry was defined, for messages */
 	int line;
 	struct kernel_state *state;
@@ -61,6 +63,15 @@ int kernel_catalogue_parse(const char *text, const char *file, struct kernel_cat
 void kernel_catalogue_free(struct kernel_catalogue *cat);
 /* The shipped catalogue's path (repo_home()/runner/kernels.conf). */
 char *kernel_catalogue_shipped_path(void);
+
+/* Where a kernel comes from, for records and listings: "deb PKG" or
+ * "SOURCE + CONFIG + PATCH...", then " + cmdline ARGS" when it has any.
+ * Caller frees. */
+char *kernel_describe(const struct kernel_entry *k);
+
+/* The name the cache keeps the kernel's image under: its base= kernel's for
+ * an alias, else its own. */
+const char *kernel_cache_name(const struct kernel_entry *k);
 
 const struct kernel_entry *kernel_find(const struct kernel_catalogue *cat, const char *name);
 /* A comma-separated kernel list as the verbs take it: catalogue names,

@@ -2,6 +2,7 @@
  * (see runner/plan.h). Sizes go out in plain bytes so neither side has to
  * agree on suffixes. */
 #include "runner/plan.h"
+#include "acpi-gen/qemu_args.h"
 #include "common/buf.h"
 #include <inttypes.h>
 
@@ -14,7 +15,7 @@ static const char *zone_arg(enum online_zone z)
 	}
 }
 
-static void plan_line(struct buf *b, const struct topo_step *s)
+static void plan_line(struct buf *b, const struct topology *t, const struct topo_step *s)
 {
 	switch (s->kind) {
 	case STEP_PROBE:
@@ -48,6 +49,14 @@ static void plan_line(struct buf *b, const struct topo_step *s)
 	case STEP_SLEEP:
 		buf_printf(b, "sleep %" PRIu64, s->value);
 		break;
+	case STEP_CPU_UNPLUG:
+		buf_printf(b, "host cpu-unplug %d", s->cpu);
+		break;
+	case STEP_CPU_PLUG:
+		buf_printf(b, "host cpu-plug %d", s->cpu);
+		if (topo_cpu_node(t, s->cpu) >= 0)
+			buf_printf(b, " node=%d", topo_cpu_node(t, s->cpu));
+		break;
 	}
 	buf_putc(b, '\n');
 }
@@ -60,7 +69,7 @@ char *plan_text(const struct topology *t)
 	if (t->n_steps == 0)
 		buf_puts(&b, "probe nodes\n");
 	for (int i = 0; i < t->n_steps; i++)
-		plan_line(&b, &t->steps[i]);
+		plan_line(&b, t, &t->steps[i]);
 	return buf_steal(&b);
 }
 
@@ -75,6 +84,14 @@ char *plan_host_actions(const struct topology *t)
 				   s->nvdimm ? "nvdimm" : "pc-dimm");
 		else if (s->kind == STEP_HOT_REMOVE)
 			buf_printf(&b, "%d hot-remove %s\n", i, s->arg);
+		else if (s->kind == STEP_CPU_UNPLUG)
+			buf_printf(&b, "%d cpu-unplug cpu%d\n", i, s->cpu);
+		else if (s->kind == STEP_CPU_PLUG) {
+			int socket, core;
+			topo_cpu_location(t, s->cpu, &socket, &core);
+			buf_printf(&b, "%d cpu-plug cpu%d %s %d %d %d\n", i, s->cpu, QEMU_CPU_DEVICE, socket, core,
+				   topo_cpu_node(t, s->cpu));
+		}
 	}
 	return buf_steal(&b);
 }
@@ -87,7 +104,8 @@ int plan_step_count(const struct topology *t)
 bool plan_has_host_steps(const struct topology *t)
 {
 	for (int i = 0; i < t->n_steps; i++)
-		if (t->steps[i].kind == STEP_HOT_ADD || t->steps[i].kind == STEP_HOT_REMOVE)
+		if (t->steps[i].kind == STEP_HOT_ADD || t->steps[i].kind == STEP_HOT_REMOVE ||
+		    t->steps[i].kind == STEP_CPU_UNPLUG || t->steps[i].kind == STEP_CPU_PLUG)
 			return true;
 	return false;
 }

@@ -14,6 +14,8 @@ char *plan_text(const struct topology *t);
 /* Host actions, one line per host step (caller frees; "" when none):
  *   <index> hot-add <id> <node> <bytes> pc-dimm|nvdimm
  *   <index> hot-remove <id>
+ *   <index> cpu-unplug cpu<N>
+ *   <index> cpu-plug cpu<N> <driver> <socket-id> <core-id> <node-id, -1: none>
  * The Expect script trusts only this file: the console merely names the
  * index, so hostile console text can never choose what the monitor does. */
 char *plan_host_actions(const struct topology *t);

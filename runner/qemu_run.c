@@ -267,7 +267,7 @@ int boot_start(const struct boot_request *rq, struct boot *b)
 		char *qmp = b->sock_dir ? xasprintf("%s/qmp", b->sock_dir) : NULL;
 		struct qemu_config cfg = {
 			.qemu = rq->qemu, .kernel = rq->kernel_image, .initrd = initrd,
-			.accel = rq->accel, .qmp_socket = qmp,
+			.accel = rq->accel, .qmp_socket = qmp, .extra_append = rq->kernel_cmdline,
 		};
 		free(err);
 		err = NULL;
@@ -430,6 +430,7 @@ int boot_finish(struct boot *b, int status, struct run_record *rec, char **err)
 	char *console = read_file(console_path, &len);
 	free(console_path);
 	triage_log(console ? console : "", console ? len : 0, r->end, NULL, &r->triage);
+	run_record_check_divergence(r, console ? console : "", console ? len : 0);
 	free(console);
 	if (r->triage.kernel_release)
 		r->kernel_version = xstrdup(r->triage.kernel_release);

@@ -29,6 +29,7 @@ struct boot_request {
 	const char *kernel_name;      /* catalogue name */
 	const char *kernel_image;     /* bzImage / vmlinuz path */
 	const char *kernel_source;    /* for the record: "deb PKG" or "source + config + patches" */
+	const char *kernel_cmdline;   /* the catalogue's cmdline= for this kernel, or NULL */
 	const char *base_initrd;      /* initramfs_base() path */
 	const char *run_dir;          /* created if missing; emptied of earlier files */
 	const char *campaign;

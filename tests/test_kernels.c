@@ -7,6 +7,7 @@
 #include "common/buf.h"
 #include "common/fsutil.h"
 #include "common/proc.h"
+#include "common/strv.h"
 #include <dirent.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -38,6 +39,10 @@ static char *dump_catalogue(const struct kernel_catalogue *cat)
 			buf_printf(&b, " vmlinux=%s", rel(k->vmlinux));
 		for (size_t j = 0; j < k->n_patches; j++)
 			buf_printf(&b, " patch=%s", rel(k->patch_paths[j]));
+		if (k->base)
+			buf_printf(&b, " base=%s", k->base);
+		if (k->cmdline)
+			buf_printf(&b, " cmdline=\"%s\"", k->cmdline);
 		if (k->note)
 			buf_printf(&b, " note=\"%s\"", k->note);
 		buf_printf(&b, " at %s:%d\n", rel(k->file), k->line);
@@ -154,8 +159,20 @@ TEST(kernel_shipped_catalogue_has_the_default_pair)
 	REQUIRE(first && second);
 	CHECK_STR(first->name, "farm-6.1-prefix");
 	CHECK_STR(second->name, "farm-6.1");
-	CHECK_INT(first->n_patches, 1);
+	/* The pre-fix kernel is the seed-bug image with switch 000: no build
+	 * of its own, the cache entry of farm-6.1-bugs. */
+	CHECK_INT(first->n_patches, 6);
+	CHECK_STR(first->base, "farm-6.1-bugs");
+	CHECK_STR(first->cmdline, "topofarm.bugs=000");
+	CHECK_STR(kernel_cache_name(first), "farm-6.1-bugs");
 	CHECK_INT(second->n_patches, 0);
+	CHECK_STR(kernel_cache_name(second), "farm-6.1");
+	char fk1[17], fk2[17], bk1[17], bk2[17];
+	const struct kernel_entry *bugs = kernel_find(cat, "farm-6.1-bugs");
+	REQUIRE(bugs);
+	REQUIRE(kernel_build_keys(first, fk1, fk2, NULL) == 0);
+	REQUIRE(kernel_build_keys(bugs, bk1, bk2, NULL) == 0);
+	CHECK_STR(fk2, bk2);
 	const struct kernel_entry *deb = kernel_find(cat, "debian-6.1");
 	REQUIRE(deb);
 	CHECK_INT(deb->kind, KERNEL_DEB);
@@ -168,7 +185,7 @@ TEST(kernel_shipped_catalogue_has_the_default_pair)
 	 * make run inside the build tree, not here. */
 	REQUIRE(kernel_catalogue_load("runner/kernels.conf", &cat, NULL) == 0);
 	first = kernel_find(cat, "farm-6.1-prefix");
-	REQUIRE(first && first->n_patches == 1);
+	REQUIRE(first && first->n_patches == 6);
 	CHECK(first->config_path[0] == '/');
 	CHECK(first->patch_paths[0][0] == '/');
 	CHECK(path_exists(first->patch_paths[0]));
@@ -308,7 +325,8 @@ TEST(kernels_list_shows_an_empty_cache)
 	CHECK_CONTAINS(r.out, "debian-6.1 ");
 	CHECK_CONTAINS(r.out, "not fetched");
 	CHECK_CONTAINS(r.out, "* farm-6.1-prefix");
-	CHECK_CONTAINS(r.out, "linux-source-6.1 + farm.config + node-min-size-4m.patch");
+	CHECK_CONTAINS(r.out, "linux-source-6.1 + farm.config + bugs/switches.patch + bugs/000-node-min-size.patch");
+	CHECK_CONTAINS(r.out, "farm-6.1-bugs + topofarm.bugs=000");
 	CHECK_CONTAINS(r.out, "not built");
 	proc_result_free(&r);
 
@@ -390,20 +408,20 @@ SLOW_TEST(kernels_fetch_debian_6_1_into_an_empty_cache)
  * machine, most objects are ccache hits, so this takes a minute or two on
  * 2 cores instead of ~7; the test still proves the whole pipeline from an
  * empty cache. The first run on a fresh machine pays the full build once. */
-SLOW_TEST(kernels_build_farm_6_1_prefix_into_an_empty_cache)
+SLOW_TEST(kernels_build_farm_6_1_bugs_into_an_empty_cache)
 {
 	struct kernel_catalogue *cat = NULL;
 	REQUIRE(kernel_catalogue_load("runner/kernels.conf", &cat, NULL) == 0);
-	const struct kernel_entry *k = kernel_find(cat, "farm-6.1-prefix");
+	const struct kernel_entry *k = kernel_find(cat, "farm-6.1-bugs");
 	REQUIRE(k);
 	char tree_key[17], key[17];
 	REQUIRE(kernel_build_keys(k, tree_key, key, NULL) == 0);
 	kernel_catalogue_free(cat);
 	char numa_c[512];
 	snprintf(numa_c, sizeof numa_c, "%s/build/%s/linux/arch/x86/mm/numa.c", test_tmpdir(), tree_key);
-	const char *patched_line = "if (end && (end - start) < NODE_MIN_SIZE)";
+	const char *patched_line = "if (end && (end - start) < TOPOFARM_NODE_MIN_SIZE)";
 
-	char *args[] = { "kernels", "--catalogue", "runner/kernels.conf", "build", "farm-6.1-prefix", NULL };
+	char *args[] = { "kernels", "--catalogue", "runner/kernels.conf", "build", "farm-6.1-bugs", NULL };
 	struct background_run b = { .cache = (char *)test_tmpdir(), .args = args };
 	b.ccache = xasprintf("%s/ccache", cache_dir());
 	pthread_t th;
@@ -433,47 +451,78 @@ SLOW_TEST(kernels_build_farm_6_1_prefix_into_an_empty_cache)
 	CHECK(text && !strstr(text, patched_line));
 	free(text);
 
-	char *image = xasprintf("%s/kernels/farm-6.1-prefix-%s/bzImage", test_tmpdir(), key);
+	char *image = xasprintf("%s/kernels/farm-6.1-bugs-%s/bzImage", test_tmpdir(), key);
 	CHECK(path_exists(image));
 	char *version = kernel_image_version(image);
 	CHECK(version && !strncmp(version, "6.1.", 4));
 	free(version);
-	char *info = xasprintf("%s/kernels/farm-6.1-prefix-%s/kernel.txt", test_tmpdir(), key);
+	char *info = xasprintf("%s/kernels/farm-6.1-bugs-%s/kernel.txt", test_tmpdir(), key);
 	char *patches = kernel_record_get(info, "patches");
-	CHECK_STR(patches, "node-min-size-4m.patch");
+	CHECK_STR(patches, "bugs/switches.patch,bugs/000-node-min-size.patch,bugs/001-offline-node-clears-cpu.patch,"
+		  "bugs/002-section-tail-zone0.patch,bugs/003-removable-walk.patch,bugs/004-uninit-hole-between-nodes.patch");
 	free(patches);
 	free(info);
 	free(image);
 }
 
-/* The shipped patch must apply to the shipped source (what farm-6.1-prefix
- * builds from); checked on numa.c alone, without unpacking the tree. */
-SLOW_TEST(kernel_prefix_patch_applies_to_linux_source_6_1)
+/* The seed-bug patches must apply, in catalogue order, to the shipped
+ * source without fuzz or offset, and each must put its switch and canaries
+ * where its bug lives; checked on the touched files alone, without
+ * unpacking the whole tree. */
+SLOW_TEST(kernel_bug_patches_apply_to_linux_source_6_1)
 {
 	const char *tarball = "/usr/src/linux-source-6.1.tar.xz";
 	REQUIRE(path_exists(tarball));
-	char *tar[] = { "tar", "-xJf", (char *)tarball, "-C", (char *)test_tmpdir(),
-			"linux-source-6.1/arch/x86/mm/numa.c", NULL };
+	static const char *const files[] = {
+		"arch/x86/mm/numa.c", "mm/memory_hotplug.c", "mm/page_alloc.c",
+		"drivers/base/memory.c", "mm/Makefile",
+	};
+	struct strv tar = { 0 };
+	const char *head[] = { "tar", "-xJf", tarball, "-C", test_tmpdir() };
+	for (size_t i = 0; i < sizeof head / sizeof head[0]; i++)
+		strv_add(&tar, head[i]);
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
+		strv_addf(&tar, "linux-source-6.1/%s", files[i]);
 	struct proc_opts o = { .capture = true, .timeout = 600 };
 	struct proc_result r = { 0 };
-	CHECK_INT(proc_run(tar, &o, &r), 0);
+	CHECK_INT(proc_run(strv_argv(&tar), &o, &r), 0);
 	proc_result_free(&r);
+	strv_free(&tar);
+
+	struct kernel_catalogue *cat = NULL;
+	REQUIRE(kernel_catalogue_load("runner/kernels.conf", &cat, NULL) == 0);
+	const struct kernel_entry *k = kernel_find(cat, "farm-6.1-bugs");
+	REQUIRE(k && k->n_patches == 6);
 	char *tree = xasprintf("%s/linux-source-6.1", test_tmpdir());
-	char *patch_path = xasprintf("%s/runner/patches/node-min-size-4m.patch", test_repo_dir());
-	char *patch[] = { "patch", "-p1", "--batch", "--forward", "-i", patch_path, NULL };
-	struct proc_opts po = { .capture = true, .cwd = tree, .timeout = 60 };
-	CHECK_INT(proc_run(patch, &po, &r), 0);
-	CHECK(r.out && !strstr(r.out, "fuzz") && !strstr(r.out, "offset"));
-	proc_result_free(&r);
-	char *numa = xasprintf("%s/arch/x86/mm/numa.c", tree);
-	char *text = read_file(numa, NULL);
-	const char *alloc = text ? strstr(text, "\t\talloc_node_data(nid);") : NULL;
-	const char *check = text ? strstr(text, "if (end && (end - start) < NODE_MIN_SIZE)") : NULL;
-	CHECK(check && alloc && check < alloc && alloc - check < 80);
-	CHECK_CONTAINS(text, "#define NODE_MIN_SIZE (4*1024*1024)");
-	free(text);
-	free(numa);
-	free(patch_path);
+	for (size_t i = 0; i < k->n_patches; i++) {
+		char *patch[] = { "patch", "-p1", "--batch", "--forward", "-i", k->patch_paths[i], NULL };
+		struct proc_opts po = { .capture = true, .cwd = tree, .timeout = 60 };
+		if (proc_run(patch, &po, &r) != 0 || (r.out && (strstr(r.out, "fuzz") || strstr(r.out, "offset"))))
+			test_fail(__FILE__, __LINE__, "%s does not apply cleanly:\n%s", k->patches[i], r.out ? r.out : "");
+		proc_result_free(&r);
+	}
+	kernel_catalogue_free(cat);
+
+	/* file, then what each bug's switch guards, in the order it must appear */
+	static const struct { const char *file, *first, *second; } sites[] = {
+		{ "arch/x86/mm/numa.c", "topofarm_bug_triggered(0);", "\t\talloc_node_data(nid);" },
+		{ "mm/memory_hotplug.c", "topofarm_bug_reached(1);\n\tif (check_cpu_on_node(nid))", "numa_clear_node(cpu);" },
+		{ "mm/page_alloc.c", "topofarm_bug_triggered(2);", "init_unavailable_range(hole_pfn, end_pfn, zone_id, nid);" },
+		{ "drivers/base/memory.c", "topofarm_bug_triggered(3);", "is_mem_section_removable(section_nr_to_pfn(nr)," },
+		{ "mm/page_alloc.c", "topofarm_bug_triggered(4);", "init_unavailable_range(*hole_pfn, start_pfn, zone_id, nid);" },
+		{ "mm/Makefile", "obj-y += memblock.o", "obj-y += topofarm_bugs.o" },
+	};
+	for (size_t i = 0; i < sizeof sites / sizeof sites[0]; i++) {
+		char *path = xasprintf("%s/%s", tree, sites[i].file);
+		char *text = read_file(path, NULL);
+		const char *a = text ? strstr(text, sites[i].first) : NULL;
+		const char *b = a ? strstr(a, sites[i].second) : NULL;
+		if (!a || !b)
+			test_fail(__FILE__, __LINE__, "%s: expected \"%s\" then \"%s\"", sites[i].file,
+				  sites[i].first, sites[i].second);
+		free(text);
+		free(path);
+	}
 	free(tree);
 }
 

@@ -92,16 +92,33 @@ static char *run_console(const struct run_record *rec)
 	return text ? text : xstrdup("");
 }
 
+/* The text from the n-th (0-based) occurrence of prefix to the end of its
+ * line (caller frees), or NULL. */
+static char *nth_line(const char *console, const char *prefix, int occurrence)
+{
+	size_t n = strlen(prefix);
+	for (const char *p = console; (p = strstr(p, prefix)); p += n)
+		if (occurrence-- == 0)
+			return xstrndup(p, strcspn(p, "\r\n"));
+	return NULL;
+}
+
+/* The n-th "@@TOPOFARM node N" line of node `node` (caller frees), or NULL. */
+static char *node_line(const char *console, int node, int occurrence)
+{
+	char key[64];
+	snprintf(key, sizeof key, "@@TOPOFARM node %d memtotal_kb=", node);
+	return nth_line(console, key, occurrence);
+}
+
 /* The n-th "@@TOPOFARM node N memtotal_kb=" value for node `node` (0-based
  * occurrence), or -1. */
 static long node_memtotal(const char *console, int node, int occurrence)
 {
-	char key[64];
-	snprintf(key, sizeof key, "@@TOPOFARM node %d memtotal_kb=", node);
-	for (const char *p = console; (p = strstr(p, key)); p += strlen(key))
-		if (occurrence-- == 0)
-			return atol(p + strlen(key));
-	return -1;
+	char *line = node_line(console, node, occurrence);
+	long kb = line ? atol(strchr(line, '=') + 1) : -1;
+	free(line);
+	return kb;
 }
 
 SLOW_TEST(run_two_node_layout_passes_and_probe_sees_it)
@@ -307,6 +324,45 @@ SLOW_TEST(run_hotplug_on_memoryless_node_comes_and_goes)
 	free(out);
 }
 
+/* A vCPU leaves node 1 (tests/run-boot/cpu-hotplug.topo): QEMU ejects it,
+ * the guest sees cpu1 gone and node 1 without CPUs but still online (it
+ * keeps its memory), and the probe still allocates on both nodes. */
+SLOW_TEST(run_cpu_unplug_leaves_its_node)
+{
+	if (!have_kernel("farm-6.1"))
+		return;
+	const char *out_dir = test_tmpdir();
+	char *out = NULL;
+	CHECK_INT(run_cli(out_dir, &out, "tests/run-boot/cpu-hotplug.topo", "--kernels", "farm-6.1", NULL), 0);
+	struct run_record rec;
+	if (load_record(out_dir, "run-test-cpu-hotplug", "farm-6.1", 1, &rec)) {
+		CHECK_STR(outcome_name(rec.triage.outcome), "pass");
+		CHECK_INT(rec.steps_done, 4);
+		char *console = run_console(&rec);
+		char *before = node_line(console, 1, 0), *after = node_line(console, 1, 1);
+		CHECK_CONTAINS(before, " cpus=1 ");
+		CHECK_CONTAINS(console, "@@TOPOFARM cpu 1 down ok");
+		CHECK_CONTAINS(console, "@@TOPOFARM HOST-GO 2");
+		CHECK_CONTAINS(console, "@@TOPOFARM cpus present=0 online=0 cpu=1 state=absent node=1 node_cpus=- node_online=1");
+		CHECK_CONTAINS(after, " cpus=- ");
+		CHECK_CONTAINS(console, "@@TOPOFARM nodes online=0-1 ");
+		CHECK_CONTAINS(console, "@@TOPOFARM node-alloc node=1 pages=");
+		CHECK_CONTAINS(console, "@@TOPOFARM cpu-alloc cpu=0 node=0 pages=1024 on_node=1024 ");
+		CHECK(!strstr(console, "cpu-alloc cpu=1"));
+		CHECK(!strstr(console, "HOST-TIMEOUT") && !strstr(console, "HOST-WAIT-TIMEOUT"));
+		char *steps_path = path_join(rec.dir, "steps.log"), *steps = read_file(steps_path, NULL);
+		CHECK_CONTAINS(steps, "{\"execute\":\"device_del\",\"arguments\":{\"id\":\"cpu1\"}}");
+		CHECK_CONTAINS(steps, "step 2 done");
+		char *argv_path = path_join(rec.dir, "argv.txt"), *argv_text = read_file(argv_path, NULL);
+		CHECK_CONTAINS(argv_text, "-smp\n1,maxcpus=2,sockets=2,cores=1,threads=1\n");
+		CHECK_CONTAINS(argv_text, "-device\nqemu64-x86_64-cpu,id=cpu1,socket-id=1,core-id=0,thread-id=0\n");
+		free(argv_path), free(argv_text), free(steps_path), free(steps);
+		free(before), free(after), free(console);
+		run_record_free(&rec);
+	}
+	free(out);
+}
+
 /* ---------- signals ---------- */
 
 /* Reads ppid, process group and name from /proc/PID/stat; false for a
@@ -507,4 +563,71 @@ SLOW_TEST(run_kill_9_leaves_no_qemu)
 	char comm[64];
 	CHECK(!proc_stat(qemus[0], &ppid, &pgrp, comm, sizeof comm));   /* gone (or a zombie awaiting init) */
 	free(out_dir), free(log);
+}
+
+/* The layout oracle on real boots: the whole example and seed corpus shows
+ * no divergence on the farm kernel (debian-6.1 is checked the same way by
+ * show_predictions_match_debian_kernel, console side). */
+SLOW_TEST(run_corpus_has_no_layout_divergence)
+{
+	if (!have_kernel("farm-6.1"))
+		return;
+	char *out_dir = path_join(test_tmpdir(), "corpus-divergence");
+	char *out = NULL;
+	run_cli(out_dir, &out, "topologies/examples", "topologies/seeds", "--kernels", "farm-6.1", "-j", "2", NULL);
+	if (strstr(out, "\ndivergence ") || !strncmp(out, "divergence ", 11)) {
+		char *argv[] = { (char *)topofarm_bin(), "report", "--dir", out_dir, "--text", NULL };
+		struct proc_result r;
+		run_captured(argv, 120, &r);
+		test_fail(__FILE__, __LINE__, "the layout model diverged from farm-6.1:\n%s\n%s", out, r.out ? r.out : "");
+		proc_result_free(&r);
+	}
+	CHECK_CONTAINS(out, "pass ");
+	free(out);
+	free(out_dir);
+}
+
+/* A deliberately wrong model (TOPOFARM_MODEL_WRONG=1: DMA ends at 32 MiB) is
+ * reported as a divergence naming the differing lines, in the record, the
+ * store and every report format. */
+SLOW_TEST(run_reports_a_wrong_model_as_divergence)
+{
+	if (!have_kernel("farm-6.1"))
+		return;
+	char *out_dir = path_join(test_tmpdir(), "wrong-model");
+	char *out = NULL;
+	setenv("TOPOFARM_MODEL_WRONG", "1", 1);
+	int rc = run_cli(out_dir, &out, "topologies/examples/two-node.topo", "--kernels", "farm-6.1", NULL);
+	unsetenv("TOPOFARM_MODEL_WRONG");
+	CHECK_INT(rc, 1);
+	CHECK_CONTAINS(out, "divergence two-node on farm-6.1");
+	CHECK_CONTAINS(out, "divergence in Zone ranges");
+	struct run_record rec;
+	if (load_record(out_dir, "two-node", "farm-6.1", 1, &rec)) {
+		CHECK_STR(outcome_name(rec.triage.outcome), "divergence");
+		REQUIRE(rec.divergence.n >= 1);
+		CHECK_STR(rec.divergence.v[0].group, "Zone ranges");
+		CHECK_CONTAINS(rec.divergence.v[0].predicted, "DMA      [mem 0x0000000000001000-0x0000000001ffffff]");
+		CHECK_CONTAINS(rec.divergence.v[0].seen, "DMA      [mem 0x0000000000001000-0x0000000000ffffff]");
+		run_record_free(&rec);
+	}
+	char *html = path_join(out_dir, "r.html"), *junit = path_join(out_dir, "r.xml"), *json = path_join(out_dir, "r.json");
+	char *argv[] = { (char *)topofarm_bin(), "report", "--dir", out_dir, "--text", "--html", html, "--junit", junit,
+			 "--json", json, NULL };
+	struct proc_result r;
+	run_captured(argv, 120, &r);
+	CHECK_CONTAINS(r.out, "divergence in Zone ranges");
+	CHECK_CONTAINS(r.out, "model:  DMA      [mem 0x0000000000001000-0x0000000001ffffff]");
+	CHECK_CONTAINS(r.out, "kernel: DMA      [mem 0x0000000000001000-0x0000000000ffffff]");
+	proc_result_free(&r);
+	char *h = read_file(html, NULL), *j = read_file(junit, NULL), *js = read_file(json, NULL);
+	CHECK_CONTAINS(h, "Layout model vs kernel");
+	CHECK_CONTAINS(h, "0x0000000001ffffff");
+	CHECK_CONTAINS(j, "type=\"divergence\"");
+	CHECK_CONTAINS(j, "0x0000000001ffffff");
+	CHECK_CONTAINS(js, "\"group\": \"Zone ranges\"");
+	free(h), free(j), free(js);
+	free(html), free(junit), free(json);
+	free(out);
+	free(out_dir);
 }

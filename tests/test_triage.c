@@ -13,7 +13,8 @@
  *   benign: N         number of benign reports (default 0)
  *   phase: TEXT       phase of the first non-benign report (optional)
  *   taint: LETTERS    taint of the first non-benign report, "-" = not tainted (optional)
- *   known_bug: ID     known-bug id of the report the title comes from (optional) */
+ *   known_bug: ID     known-bug id of the report the title comes from (optional)
+ *   canaries: TEXT    seed-bug canaries, "000 detected, 004 triggered" (default: none) */
 #include "tests/harness.h"
 #include "results/triage.h"
 #include "common/buf.h"
@@ -27,14 +28,14 @@ bool frame_skip_list_sorted(void);
 bool header_first_byte_ok(void);
 
 struct expect {
-	char *end, *outcome, *title, *frame, *corrupted, *phase, *taint, *known_bug;
+	char *end, *outcome, *title, *frame, *corrupted, *phase, *taint, *known_bug, *canaries;
 	int reports, benign;
 };
 
 static void expect_free(struct expect *e)
 {
 	free(e->end); free(e->outcome); free(e->title); free(e->frame);
-	free(e->corrupted); free(e->phase); free(e->taint); free(e->known_bug);
+	free(e->corrupted); free(e->phase); free(e->taint); free(e->known_bug); free(e->canaries);
 }
 
 /* Returns NULL or an error message (caller frees). */
@@ -66,6 +67,7 @@ static char *expect_parse(const char *path, struct expect *e)
 		else if (!strcmp(line, "phase")) e->phase = xstrdup(v);
 		else if (!strcmp(line, "taint")) e->taint = xstrdup(v);
 		else if (!strcmp(line, "known_bug")) e->known_bug = xstrdup(v);
+		else if (!strcmp(line, "canaries")) e->canaries = xstrdup(v);
 		else if (!strcmp(line, "reports")) e->reports = atoi(v);
 		else if (!strcmp(line, "benign")) e->benign = atoi(v);
 		else err = xasprintf("%s:%d: unknown key \"%s\"", path, lineno, line);
@@ -133,6 +135,10 @@ static void check_fixture(const char *name)
 	}
 	if (e.known_bug && (!best || !str_eq(best->known_bug, e.known_bug)))
 		FIX_FAIL("%s: known_bug %s, expected %s", name, best && best->known_bug ? best->known_bug : "(none)", e.known_bug);
+	char *canaries = canary_summary(&r);
+	if (strcmp(canaries, e.canaries ? e.canaries : ""))
+		FIX_FAIL("%s: canaries \"%s\", expected \"%s\"", name, canaries, e.canaries ? e.canaries : "");
+	free(canaries);
 	for (int i = 0; i < r.n_reports; i++)
 		if (!r.reports[i].text || !r.reports[i].first_line || r.reports[i].offset >= len)
 			FIX_FAIL("%s: report %d lacks text/first_line or has a bad offset", name, i);

@@ -147,6 +147,10 @@ static void rebuild_distance_lines(struct topology *t)
 			t->distance_lines[t->n_distance_lines++] = (struct topo_distance_line){ i, j, a != r, { 0, 0 } };
 		}
 	t->any_distance = t->n_distance_lines > 0;
+	if (!t->any_distance) {               /* as the parser leaves a file without distance lines */
+		free(t->distance);
+		t->distance = NULL;
+	}
 }
 
 static void repair_hmat(struct topology *t)
@@ -348,6 +352,57 @@ int gen_mutate(struct topology *t, struct rng *r, struct layout *l)
 	return gen_acceptable_layout(t, l) ? 0 : -1;
 }
 
+#define SWAP(x, y) do { __typeof__(x) tmp_ = (x); (x) = (y); (y) = tmp_; } while (0)
+
+int gen_crossover(struct topology *a, const struct topology *b, struct rng *r)
+{
+	struct topology c;
+	topo_clone(b, &c);
+	switch (rng_below(r, 4)) {
+	case 0:   /* the machine: nodes, CPUs, memory, distances, HMAT */
+		SWAP(a->machine, c.machine);
+		SWAP(a->cpus, c.cpus);
+		SWAP(a->sockets, c.sockets);
+		SWAP(a->memory, c.memory);
+		SWAP(a->memory_given, c.memory_given);
+		SWAP(a->nodes, c.nodes);
+		SWAP(a->n_nodes, c.n_nodes);
+		SWAP(a->distance, c.distance);
+		SWAP(a->any_distance, c.any_distance);
+		SWAP(a->distance_lines, c.distance_lines);
+		SWAP(a->n_distance_lines, c.n_distance_lines);
+		SWAP(a->hmat_lb, c.hmat_lb);
+		SWAP(a->n_hmat_lb, c.n_hmat_lb);
+		SWAP(a->hmat_cache, c.hmat_cache);
+		SWAP(a->n_hmat_cache, c.n_hmat_cache);
+		SWAP(a->hmat, c.hmat);
+		break;
+	case 1:   /* the kernel command line */
+		SWAP(a->cmdline, c.cmdline);
+		SWAP(a->n_cmdline, c.n_cmdline);
+		break;
+	case 2:   /* the firmware tables */
+		SWAP(a->firmware, c.firmware);
+		for (int i = 0; i < TABLE__COUNT; i++)
+			SWAP(a->tables[i], c.tables[i]);
+		SWAP(a->srat, c.srat);
+		SWAP(a->n_srat, c.n_srat);
+		break;
+	default:  /* hotplug setup and the runtime steps */
+		SWAP(a->slots, c.slots);
+		SWAP(a->maxmem, c.maxmem);
+		SWAP(a->dimms, c.dimms);
+		SWAP(a->n_dimms, c.n_dimms);
+		SWAP(a->steps, c.steps);
+		SWAP(a->n_steps, c.n_steps);
+		SWAP(a->timeout, c.timeout);
+		break;
+	}
+	topo_free(&c);
+	gen_repair(a);
+	return gen_acceptable(a) ? 0 : -1;
+}
+
 static uint64_t name_hash(const char *s)
 {
 	uint64_t h = 0xcbf29ce484222325ULL;
@@ -370,7 +425,7 @@ static char *build_once(const struct gen_options *o, const struct gen_strategy *
 	char *desc = xasprintf("%s: %s", s->name, g.notes.len ? g.notes.s : "base layout");
 	topo_set_string(&t.description, desc);
 	free(desc);
-	char *src = xasprintf("topofarm gen --seed %llu --first %llu --count 1 --strategy %s%s%s",
+	char *src = xasprintf("topofarm gen --seed %llu --first %llu --count 1 --strategy %s%s%s -o DIR",
 			      (unsigned long long)o->seed, (unsigned long long)index, s->name,
 			      o->machine >= 0 ? " --machine " : "", o->machine == MACHINE_Q35 ? "q35" : o->machine == MACHINE_PC ? "pc" : "");
 	topo_set_string(&t.source, src);

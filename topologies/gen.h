@@ -43,6 +43,13 @@ char *gen_layout(const struct gen_options *o, uint64_t index, const struct gen_s
 struct layout;
 int gen_mutate(struct topology *t, struct rng *r, struct layout *l);
 
+/* Crossover, as the fuzz harness uses it: a takes one whole part of b (the
+ * machine and its nodes, distances and HMAT; the kernel command line; the
+ * firmware tables; or the hotplug setup and the runtime steps), then is
+ * repaired. Returns 0 when the result passes the same checks as a
+ * mutation; -1 otherwise (a may then be half-changed). */
+int gen_crossover(struct topology *a, const struct topology *b, struct rng *r);
+
 /* The checks every generated or mutated layout passes: validates without
  * errors, lays out, and stays bootable (enough RAM left, no map the kernel
  * refuses before panic= works). */

@@ -206,6 +206,14 @@ bool op_memmap_retype(struct gen *g, struct topology *t)
 	if (topo_add_cmdline(t, param))
 		return false;
 	gen_note(g, "%s %s", param, where);
+	/* RAM taken out entirely (a hole, not a reserved range) can be given
+	 * back in part with @: the only place a RAM carve-in does anything
+	 * (elsewhere the larger e820 type wins, or it would claim MMIO). */
+	if (!strcmp(form, "-1") && e - s >= 8 * KiB && rng_chance(&g->rng, 50)) {
+		uint64_t back = (e - s) / 2 & ~4095ULL;
+		uint64_t at = rng_chance(&g->rng, 50) ? s : e - back;
+		add_memmap(g, t, back, '@', at, at == s ? "giving the head back" : "giving the tail back");
+	}
 	return true;
 }
 

@@ -44,21 +44,6 @@ static void add(struct feature_set *fs, enum kind k, unsigned v)
 		fs->v[fs->n++] = (uint16_t)(k * FEATURE_VALUES + v % FEATURE_VALUES);
 }
 
-/* e820 types folded to 8 classes. */
-static unsigned type_class(uint32_t type)
-{
-	switch (type) {
-	case E820_RAM: return 0;
-	case E820_RESERVED: return 1;
-	case E820_ACPI: return 2;
-	case E820_NVS: return 3;
-	case E820_UNUSABLE: return 4;
-	case E820_PMEM: return 5;
-	case E820_PRAM: return 6;
-	default: return 7;
-	}
-}
-
 /* 0: 128M aligned, 1: 2M, 2: 4K, 3: not even page aligned. */
 static unsigned align_class(uint64_t a)
 {
@@ -104,7 +89,7 @@ static void e820_features(const struct layout *l, struct feature_set *fs)
 		}
 	for (int i = 0; i < n; i++) {
 		if (i > 0)
-			add(fs, K_E820_ADJ, type_class(m[i - 1].type) * 8 + type_class(m[i].type) + (m[i - 1].end < m[i].start ? 64 : 0));
+			add(fs, K_E820_ADJ, e820_type_class(m[i - 1].type) * 8 + e820_type_class(m[i].type) + (m[i - 1].end < m[i].start ? 64 : 0));
 		if (m[i].type != E820_RAM)
 			continue;
 		unsigned where = (m[i].end <= 4 * GiB ? 1 : 0) | (i == last_ram ? 2 : 0) | (i == first_ram ? 4 : 0);
@@ -155,7 +140,7 @@ static void block_features(const struct layout *l, struct feature_set *fs)
 					continue;
 				uint64_t s = m[k].start > bs ? m[k].start : bs, e = m[k].end < be ? m[k].end : be;
 				covered += e - s;
-				unsigned c = type_class(m[k].type);
+				unsigned c = e820_type_class(m[k].type);
 				mask |= c == 0 ? 1u : c == 5 || c == 6 ? 2u : 4u;
 			}
 			if (covered < BLOCK)
@@ -480,7 +465,7 @@ static void hotplug_features(const struct topology *t, const struct layout *l, s
 static void slit_hmat_features(const struct topology *t, struct feature_set *fs)
 {
 	bool gen = t->firmware == FIRMWARE_GENERATED;
-	for (int i = 0; i < t->n_nodes && t->distance; i++)
+	for (int i = 0; i < t->n_nodes && t->distance && t->n_distance_lines; i++)   /* lines: what the file says */
 		for (int j = 0; j < t->n_nodes; j++) {
 			int d = topo_distance(t, i, j), r = topo_distance(t, j, i);
 			unsigned v = i == j ? (d == 10 ? 0 : 1) : d == 255 ? 2 : d <= 10 ? 3 : d < 20 ? 4 : d == 20 ? 5 : d > 100 ? 6 : 7;

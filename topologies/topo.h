@@ -157,6 +157,8 @@ enum step_kind {
 	STEP_OFFLINE_NODE,            /* node */
 	STEP_CPU_DOWN, STEP_CPU_UP,   /* cpu */
 	STEP_SLEEP,                   /* seconds (value) */
+	STEP_CPU_UNPLUG,              /* cpu: QEMU device_del of vCPU cpu (host step) */
+	STEP_CPU_PLUG,                /* cpu, node (-1: not written): device_add of it again */
 };
 enum online_zone { ZONE_DEFAULT, ZONE_KERNEL, ZONE_MOVABLE };
 struct topo_step {
@@ -289,6 +291,16 @@ int topo_distance(const struct topology *t, int from, int to);
 /* Effective OEM revision etc. are decided by acpi-gen, not here. */
 /* Content hash of the canonical text (64 hex + NUL). */
 void topo_hash(const struct topology *t, char out[65]);
+/* CPU hotplug (cpu-plug/cpu-unplug steps): vCPUs 1..N-1 are then -device
+ * CPUs QEMU can unplug. A vCPU's place in QEMU's -smp topology: one thread
+ * per core, cores = cpus / sockets (one socket without sockets=, QEMU 7.2's
+ * default for -smp N). */
+bool topo_has_cpu_hotplug(const struct topology *t);
+int topo_cores_per_socket(const struct topology *t);
+void topo_cpu_location(const struct topology *t, int cpu, int *socket, int *core);
+/* The node QEMU puts a vCPU on: the node listing it, else node 0 (QEMU's
+ * default for unlisted CPUs); -1 without NUMA nodes. */
+int topo_cpu_node(const struct topology *t, int cpu);
 /* True if the command line has a parameter with this key (e.g. "nokaslr"). */
 bool topo_has_cmdline(const struct topology *t, const char *key);
 

@@ -522,7 +522,7 @@ static int do_step(struct parser *p)
 	const struct token *tk;
 	const char *v;
 	uint64_t u;
-	if (need_args(p, 1, "a step: probe, hot-add, hot-remove, online, offline, offline-node, cpu-down, cpu-up or sleep"))
+	if (need_args(p, 1, "a step: probe, hot-add, hot-remove, online, offline, offline-node, cpu-down, cpu-up, sleep, cpu-unplug or cpu-plug"))
 		return -1;
 	int kind = read_choice(p, &p->ln->tok[1], p->ln->tok[1].s, step_words, N_WORDS(step_words), "a step");
 	if (kind < 0)
@@ -533,7 +533,7 @@ static int do_step(struct parser *p)
 	struct buf list = BUF_INIT;
 	switch (s.kind) {
 	case STEP_PROBE:
-		if (need_args(p, 2, "one or more probe names (nodes memory-blocks kpageflags zoneinfo pagetypeinfo node-alloc compact)"))
+		if (need_args(p, 2, "one or more probe names (nodes memory-blocks kpageflags zoneinfo pagetypeinfo node-alloc cpu-alloc compact)"))
 			return -1;
 		for (int i = 2; i < p->ln->n; i++) {
 			if (read_choice(p, &p->ln->tok[i], p->ln->tok[i].s, probe_words, N_WORDS(probe_words), "a probe name") < 0) {
@@ -614,6 +614,17 @@ static int do_step(struct parser *p)
 			return -1;
 		s.cpu = (int)u;
 		p->ln->tok[2].used = true;
+		break;
+	case STEP_CPU_UNPLUG:
+	case STEP_CPU_PLUG:
+		if (need_args(p, 2, kind == STEP_CPU_PLUG ? "cpu-plug CPU [node=ID]" : "cpu-unplug CPU") ||
+		    read_uint(p, &p->ln->tok[2], p->ln->tok[2].s, TOPO_MAX_CPUS - 1, &u, "a CPU number"))
+			return -1;
+		s.cpu = (int)u;
+		p->ln->tok[2].used = true;
+		if (kind == STEP_CPU_PLUG && (v = attr(p, 3, "node", &tk)) && read_node_id(p, tk, v, &s.node))
+			return -1;
+		allowed = kind == STEP_CPU_PLUG ? "node=ID" : "nothing more";
 		break;
 	case STEP_SLEEP:
 		if (need_args(p, 2, "sleep SECONDS") ||

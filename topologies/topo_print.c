@@ -297,6 +297,12 @@ static void print_steps(struct buf *b, const struct topology *t)
 		case STEP_SLEEP:
 			buf_printf(b, " %llu", (unsigned long long)s->value);
 			break;
+		case STEP_CPU_UNPLUG:
+		case STEP_CPU_PLUG:
+			buf_printf(b, " %d", s->cpu);
+			if (s->node >= 0)
+				buf_printf(b, " node=%d", s->node);
+			break;
 		}
 		buf_putc(b, '\n');
 	}

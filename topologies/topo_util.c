@@ -99,3 +99,33 @@ bool topo_has_cmdline(const struct topology *t, const char *key)
 	}
 	return false;
 }
+
+bool topo_has_cpu_hotplug(const struct topology *t)
+{
+	for (int i = 0; i < t->n_steps; i++)
+		if (t->steps[i].kind == STEP_CPU_PLUG || t->steps[i].kind == STEP_CPU_UNPLUG)
+			return true;
+	return false;
+}
+
+int topo_cores_per_socket(const struct topology *t)
+{
+	int cpus = t->cpus > 0 ? t->cpus : 1;
+	int sockets = t->sockets > 0 && cpus % t->sockets == 0 ? t->sockets : 1;
+	return cpus / sockets;
+}
+
+void topo_cpu_location(const struct topology *t, int cpu, int *socket, int *core)
+{
+	int cores = topo_cores_per_socket(t);
+	*socket = cpu / cores;
+	*core = cpu % cores;
+}
+
+int topo_cpu_node(const struct topology *t, int cpu)
+{
+	for (int i = 0; i < t->n_nodes; i++)
+		if (cpuset_has(&t->nodes[i].cpus, cpu))
+			return t->nodes[i].id;
+	return t->n_nodes ? 0 : -1;
+}

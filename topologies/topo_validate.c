@@ -4,6 +4,7 @@
  * since they are the point of a topology). */
 #include "topologies/topo.h"
 #include "topologies/topo_address.h"
+#include "topologies/topo_words.h"
 #include "common/buf.h"
 #include "common/size.h"
 #include <stdarg.h>
@@ -254,13 +255,70 @@ static void check_hotplug(const struct topology *t, struct topo_issues *is)
 				n_present--;
 				slots_used--;
 			}
-		} else if ((s->kind == STEP_CPU_DOWN || s->kind == STEP_CPU_UP) && s->cpu >= t->cpus) {
-			add(is, true, s->pos, "%s %d: there are only %d vCPUs", s->kind == STEP_CPU_DOWN ? "cpu-down" : "cpu-up", s->cpu, t->cpus);
 		} else if ((s->kind == STEP_OFFLINE_NODE || (s->kind == STEP_OFFLINE && s->node >= 0)) &&
 			   s->node >= (t->n_nodes ? t->n_nodes : 1)) {
 			add(is, true, s->pos, "offline of node %d: no such node", s->node);
-		} else if (s->kind == STEP_CPU_DOWN && s->cpu == 0) {
-			add(is, false, s->pos, "cpu-down 0: x86 usually refuses to offline the boot CPU");
+		}
+	}
+}
+
+/* Replays the CPU steps: which vCPUs are plugged in (QEMU's view) and
+ * online (the guest's) at each point. */
+static void check_cpu_steps(const struct topology *t, struct topo_issues *is)
+{
+	bool plugged[TOPO_MAX_CPUS], online[TOPO_MAX_CPUS];
+	int unplug_line = 0;
+	for (int c = 0; c < TOPO_MAX_CPUS; c++)
+		plugged[c] = online[c] = c < t->cpus;
+	for (int i = 0; i < t->n_steps; i++) {
+		const struct topo_step *s = &t->steps[i];
+		if (s->kind != STEP_CPU_DOWN && s->kind != STEP_CPU_UP && s->kind != STEP_CPU_UNPLUG && s->kind != STEP_CPU_PLUG)
+			continue;
+		const char *what = step_words[s->kind];
+		int c = s->cpu;
+		if (c >= t->cpus) {
+			add(is, true, s->pos, "%s %d: there are only %d vCPUs", what, c, t->cpus);
+			continue;
+		}
+		switch (s->kind) {
+		case STEP_CPU_DOWN:
+		case STEP_CPU_UP:
+			if (!plugged[c])
+				add(is, false, s->pos, "%s %d: vCPU %d is unplugged at this step: the guest has no cpu%d (ENOENT)", what, c, c, c);
+			else if (s->kind == STEP_CPU_DOWN && c == 0)
+				add(is, false, s->pos, "cpu-down 0: x86 usually refuses to offline the boot CPU");
+			online[c] = s->kind == STEP_CPU_UP && plugged[c];
+			break;
+		case STEP_CPU_UNPLUG:
+			if (c == 0)
+				add(is, true, s->pos, "cpu-unplug 0: QEMU: \"Boot CPU is unpluggable\"");
+			else if (!plugged[c])
+				add(is, true, s->pos, "cpu-unplug %d: vCPU %d is already unplugged at this step. QEMU: \"Device 'cpu%d' not found\"", c, c, c);
+			else if (online[c])
+				add(is, false, s->pos, "cpu-unplug %d: vCPU %d is online: the guest's eject handler takes it offline itself (give cpu-down %d first to test the offline path alone)", c, c, c);
+			plugged[c] = online[c] = c == 0;
+			if (!unplug_line)
+				unplug_line = s->pos.line;
+			break;
+		case STEP_CPU_PLUG: {
+			int node = topo_cpu_node(t, c);
+			if (plugged[c])
+				add(is, true, s->pos, "cpu-plug %d: vCPU %d is present at this step. QEMU: \"Duplicate device ID 'cpu%d'\"", c, c, c);
+			else if (unplug_line)
+				add(is, true, s->pos, "cpu-plug %d after the cpu-unplug of line %d: QEMU 7.2 under TCG corrupts its heap when it "
+				    "unplugs a vCPU and aborts at the next CPU device_add (\"malloc(): unsorted double linked list corrupted\")",
+				    c, unplug_line);
+			if (s->node >= 0 && node < 0)
+				add(is, true, s->pos, "cpu-plug %d node=%d: the topology has no NUMA nodes", c, s->node);
+			else if (s->node >= 0 && s->node != node)
+				add(is, true, s->pos, "cpu-plug %d node=%d: vCPU %d is on node %d. QEMU: \"invalid node-id, must be %d\"",
+				    c, s->node, c, node, node);
+			plugged[c] = true;
+			online[c] = false;
+			break;
+		}
+		default:
+			break;
 		}
 	}
 }
@@ -342,6 +400,7 @@ void topo_validate(const struct topology *t, struct topo_issues *out)
 	check_distances(t, out);
 	check_hmat(t, out);
 	check_hotplug(t, out);
+	check_cpu_steps(t, out);
 	check_firmware(t, out);
 	check_cmdline(t, out);
 }

@@ -21,11 +21,11 @@ static const char *const srat_kind_words[] = { "cpu", "memory", "x2apic", "gener
 static const char *const zone_words[] = { "default", "kernel", "movable" };
 static const char *const step_words[] = {
 	"probe", "hot-add", "hot-remove", "online", "offline", "offline-node",
-	"cpu-down", "cpu-up", "sleep",
+	"cpu-down", "cpu-up", "sleep", "cpu-unplug", "cpu-plug",
 };
 static const char *const probe_words[] = {
 	"nodes", "memory-blocks", "kpageflags", "zoneinfo", "pagetypeinfo",
-	"node-alloc", "compact", "online-all", "offline",
+	"node-alloc", "compact", "online-all", "offline", "cpu-alloc",
 };
 
 #endif

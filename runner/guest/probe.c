@@ -18,7 +18,9 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -840,6 +842,81 @@ static int probe_node_alloc(void)
 	return first;
 }
 
+/* ---------- probe: cpu-alloc ---------- */
+
+static long cpu_node(unsigned long cpu);
+
+/* Runs on each online cpu in turn (pinned with sched_setaffinity) and
+ * allocates with the default, local policy: the kernel then allocates for
+ * that cpu's node (numa_node_id()/numa_mem_id() of the cpu). Seed 001's
+ * bug left a cpu whose node was NUMA_NO_NODE: these allocations are the
+ * ones that went out of bounds. */
+static int probe_cpu_alloc(void)
+{
+	char online_s[512];
+	int rc = read_text(SYS_CPU "/online", online_s, sizeof online_s);
+	if (rc) {
+		say("cpu-alloc err=%s (no cpu online list)", errname(rc));
+		return rc;
+	}
+	cpu_set_t all;
+	if (sched_getaffinity(0, sizeof all, &all) != 0) {
+		rc = errno;
+		say("cpu-alloc err=%s (sched_getaffinity)", errname(rc));
+		return rc;
+	}
+	struct ids cpus = { 0 };
+	ids_parse(online_s, &cpus);
+	long page = sysconf(_SC_PAGESIZE);
+	const size_t pages = 1024;          /* 4 MiB */
+	int first = 0;
+	for (size_t i = 0; i < cpus.n; i++) {
+		unsigned cpu = cpus.v[i];
+		if (cpu >= CPU_SETSIZE)
+			continue;
+		cpu_set_t one;
+		CPU_ZERO(&one);
+		CPU_SET(cpu, &one);
+		say("cpu-alloc-run cpu=%u", cpu);
+		if (sched_setaffinity(0, sizeof one, &one) != 0) {
+			rc = errno;
+			say("cpu-alloc cpu=%u err=%s (sched_setaffinity)", cpu, errname(rc));
+			first = first ? first : rc;
+			continue;
+		}
+		size_t len = pages * (size_t)page;
+		char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED) {
+			rc = errno;
+			say("cpu-alloc cpu=%u err=%s (mmap)", cpu, errname(rc));
+			first = first ? first : rc;
+			continue;
+		}
+		for (size_t off = 0; off < len; off += (size_t)page)
+			p[off] = 1;
+		long node = cpu_node(cpu);
+		unsigned long local = 0, elsewhere = 0, unknown = 0;
+		long other = -1;
+		for (size_t off = 0; off < len; off += (size_t)page) {
+			int where = -1;
+			if (sys_get_mempolicy(&where, NULL, 0, p + off, MPOL_F_NODE | MPOL_F_ADDR) != 0)
+				unknown++;
+			else if (where == node)
+				local++;
+			else {
+				elsewhere++;
+				other = where;
+			}
+		}
+		munmap(p, len);
+		say("cpu-alloc cpu=%u node=%ld pages=%zu on_node=%lu elsewhere=%lu unknown=%lu other_node=%ld",
+		    cpu, node, pages, local, elsewhere, unknown, other);
+	}
+	sched_setaffinity(0, sizeof all, &all);
+	ids_free(&cpus);
+	return first;
+}
+
 /* ---------- state changes: memory blocks, cpus ---------- */
 
 static int refuse_outside_guest(const char *what)
@@ -1094,11 +1171,14 @@ static void say_block_summary(const struct ids *before, const struct ids *now)
 	ids_free(&offline);
 }
 
-/* A parsed host step: host hot-add ID node=N size=BYTES [nvdimm] [wait=S]
- * or host hot-remove ID [wait=S]. */
+/* A parsed host step: host hot-add ID node=N size=BYTES [nvdimm] [wait=S],
+ * host hot-remove ID [wait=S], host cpu-unplug N [wait=S] or
+ * host cpu-plug N [node=M] [wait=S]. */
 struct host_step {
 	const char *action, *id;
 	int add, nvdimm;
+	int cpu_step;           /* cpu-plug / cpu-unplug: id is a cpu number */
+	unsigned long cpu, node;  /* node: ULONG_MAX when not given */
 	unsigned long wait_s;
 	uint64_t size;
 	char args[512];         /* the words after the action, as printed */
@@ -1112,12 +1192,21 @@ static int parse_host_step(int argc, char **argv, struct host_step *h)
 		used += (size_t)snprintf(h->args + used, sizeof h->args - used, "%s%s",
 					 i > 2 ? " " : "", argv[i]);
 	h->action = argc > 1 ? argv[1] : "";
-	h->add = !strcmp(h->action, "hot-add");
-	if ((!h->add && strcmp(h->action, "hot-remove")) || argc < 3) {
-		complain("host step: expected hot-add ID node=N size=BYTES or hot-remove ID");
+	h->cpu_step = !strcmp(h->action, "cpu-plug") || !strcmp(h->action, "cpu-unplug");
+	h->add = !strcmp(h->action, "hot-add") || !strcmp(h->action, "cpu-plug");
+	if ((!h->add && strcmp(h->action, "hot-remove") && strcmp(h->action, "cpu-unplug")) || argc < 3) {
+		complain("host step: expected hot-add ID node=N size=BYTES, hot-remove ID, cpu-unplug CPU or cpu-plug CPU [node=N]");
 		return EINVAL;
 	}
 	h->id = argv[2];
+	h->node = ULONG_MAX;
+	if (h->cpu_step) {
+		const char *node = arg_value(argc, argv, "node");
+		if (parse_uint(h->id, 1u << 20, &h->cpu) || (node && parse_uint(node, MAX_NODES - 1, &h->node))) {
+			complain("%s %s: expected a cpu number and optionally node=N", h->action, h->args);
+			return EINVAL;
+		}
+	}
 	h->nvdimm = 0;
 	for (int i = 3; i < argc; i++)
 		if (!strcmp(argv[i], "nvdimm"))
@@ -1130,7 +1219,7 @@ static int parse_host_step(int argc, char **argv, struct host_step *h)
 	}
 	h->size = 0;
 	const char *sz = arg_value(argc, argv, "size");
-	if (h->add && (!sz || parse_size(sz, &h->size))) {
+	if (h->add && !h->cpu_step && (!sz || parse_size(sz, &h->size))) {
 		complain("hot-add needs size=BYTES");
 		return EINVAL;
 	}
@@ -1161,21 +1250,100 @@ static size_t wait_for_blocks(const struct host_step *h, size_t want, const stru
 	}
 }
 
+/* Prints HOST, waits for the host's @@GO; 0 or the reason it never came. */
+static int host_handshake(int index, const struct host_step *h)
+{
+	say("HOST %d %s %s", index, h->action, h->args);
+	int rc = wait_for_go(index, GO_TIMEOUT_S);
+	if (rc)
+		say("HOST-TIMEOUT %d reason=%s", index, rc == ENODATA ? "eof" : errname(rc));
+	else
+		say("HOST-GO %d", index);
+	return rc;
+}
+
+/* The node a cpu's sysfs directory links to, or -1. */
+static long cpu_node(unsigned long cpu)
+{
+	char dir[96];
+	snprintf(dir, sizeof dir, SYS_CPU "/cpu%lu", cpu);
+	struct ids n = { 0 };
+	list_numbered(dir, "node", &n);
+	long node = n.n ? (long)n.v[0] : -1;
+	ids_free(&n);
+	return node;
+}
+
+static int cpu_present(unsigned long cpu)
+{
+	char dir[96];
+	snprintf(dir, sizeof dir, SYS_CPU "/cpu%lu", cpu);
+	return access(dir, F_OK) == 0;
+}
+
+/* After a cpu host step: the kernel's cpu masks, the cpu's state, and its
+ * node's cpulist ("-" when the node is offline or has none). */
+static void say_cpu_summary(unsigned long cpu, long node)
+{
+	char present[256], online[256], path[96], state[8], node_cpus[256] = "-";
+	if (read_text(SYS_CPU "/present", present, sizeof present) || !present[0])
+		snprintf(present, sizeof present, "-");
+	if (read_text(SYS_CPU "/online", online, sizeof online) || !online[0])
+		snprintf(online, sizeof online, "-");
+	snprintf(path, sizeof path, SYS_CPU "/cpu%lu/online", cpu);
+	if (!cpu_present(cpu))
+		snprintf(state, sizeof state, "absent");
+	else if (read_text(path, state, sizeof state))
+		snprintf(state, sizeof state, "online");     /* no online file: cannot go offline */
+	else
+		snprintf(state, sizeof state, "%s", !strcmp(state, "1") ? "online" : "offline");
+	int node_online = 0;
+	if (node >= 0) {
+		snprintf(path, sizeof path, SYS_NODE "/node%ld/cpulist", node);
+		node_online = access(path, F_OK) == 0;
+		if (read_text(path, node_cpus, sizeof node_cpus) || !node_cpus[0])
+			snprintf(node_cpus, sizeof node_cpus, "-");
+	}
+	say("cpus present=%s online=%s cpu=%lu state=%s node=%ld node_cpus=%s node_online=%d",
+	    present, online, cpu, state, node, node_cpus, node_online);
+}
+
+/* cpu-unplug: the host ejects the cpu (QEMU device_del; the guest should
+ * have taken it offline first), and /sys/devices/system/cpu/cpuN goes;
+ * cpu-plug: QEMU device_add, and cpuN comes back (offline until cpu-up). */
+static int do_host_cpu(int index, const struct host_step *h)
+{
+	long node = h->add ? (h->node == ULONG_MAX ? -1 : (long)h->node) : cpu_node(h->cpu);
+	int rc = host_handshake(index, h);
+	if (rc)
+		return rc;
+	double deadline = now_s() + (double)h->wait_s;
+	while (cpu_present(h->cpu) != h->add && now_s() < deadline)
+		sleep_ms(200);
+	if (cpu_present(h->cpu) != h->add) {
+		say("HOST-WAIT-TIMEOUT %d waited=%lus wanted=1 seen=0", index, h->wait_s);
+		rc = ETIMEDOUT;
+	}
+	if (h->add && cpu_node(h->cpu) >= 0)
+		node = cpu_node(h->cpu);
+	say_cpu_summary(h->cpu, node);
+	return rc;
+}
+
 static int do_host(int index, int argc, char **argv)
 {
 	struct host_step h;
 	if (parse_host_step(argc, argv, &h))
 		return EINVAL;
+	if (h.cpu_step)
+		return do_host_cpu(index, &h);
 	struct ids before = { 0 }, now = { 0 };
 	current_blocks(&before);
-	say("HOST %d %s %s", index, h.action, h.args);
-	int rc = wait_for_go(index, GO_TIMEOUT_S);
+	int rc = host_handshake(index, &h);
 	if (rc) {
-		say("HOST-TIMEOUT %d reason=%s", index, rc == ENODATA ? "eof" : errname(rc));
 		ids_free(&before);
 		return rc;
 	}
-	say("HOST-GO %d", index);
 
 	/* What the kernel should show: hot-add, size/block_size new blocks
 	 * (an NVDIMM is not system RAM: none); hot-remove, the blocks this id
@@ -1218,6 +1386,8 @@ static int run_probe(const char *name)
 		return probe_pagetypeinfo();
 	if (!strcmp(name, "node-alloc"))
 		return probe_node_alloc();
+	if (!strcmp(name, "cpu-alloc"))
+		return probe_cpu_alloc();
 	if (!strcmp(name, "compact"))
 		return probe_compact();
 	if (!strcmp(name, "online-all")) {

@@ -1,0 +1,158 @@
+/* results/symbolize.c: frames -> file:line with nm and addr2line (see
+ * symbolize.h). The frame text comes from a console log (hostile): only
+ * identifiers and hex numbers are taken from it, and only addresses we
+ * computed reach addr2line's argv. */
+#include "results/symbolize.h"
+#include "common/buf.h"
+#include "common/proc.h"
+#include "common/strv.h"
+#include <ctype.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_FRAMES 64
+
+struct wanted {
+	char name[128];
+	uint64_t off, len, addr;
+	bool found;
+};
+
+static bool ident_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '_' || c == '.';
+}
+
+/* "name+0xOFF/0xLEN" at s (s points at the '+'); name before it. */
+static bool parse_frame(const char *line_start, const char *plus, struct wanted *w, const char **end)
+{
+	const char *b = plus;
+	while (b > line_start && ident_char(b[-1]))
+		b--;
+	size_t n = (size_t)(plus - b);
+	if (!n || n >= sizeof w->name || !(isalpha((unsigned char)*b) || *b == '_'))
+		return false;
+	char *e;
+	if (strncmp(plus, "+0x", 3))
+		return false;
+	w->off = strtoull(plus + 3, &e, 16);
+	if (e == plus + 3 || strncmp(e, "/0x", 3))
+		return false;
+	const char *l = e + 3;
+	w->len = strtoull(l, &e, 16);
+	if (e == l || w->off >= w->len)
+		return false;
+	memcpy(w->name, b, n);
+	w->name[n] = 0;
+	*end = e;
+	return true;
+}
+
+int symbolize_text(const char *vmlinux, const char *text, struct symbolized *out, char **err)
+{
+	memset(out, 0, sizeof *out);
+	struct wanted w[MAX_FRAMES];
+	const char *starts[MAX_FRAMES], *ends[MAX_FRAMES];
+	int n = 0;
+	const char *line = text;
+	for (const char *p = text; *p && n < MAX_FRAMES; p++) {
+		if (*p == '\n')
+			line = p + 1;
+		const char *e;
+		if (*p == '+' && parse_frame(line, p, &w[n], &e)) {
+			starts[n] = p - strlen(w[n].name);
+			ends[n] = e;
+			w[n].found = false;
+			n++;
+			p = e - 1;
+		}
+	}
+	if (!n)
+		return 0;
+	char *nm[] = { "nm", "--defined-only", "-S", (char *)vmlinux, NULL };
+	struct proc_opts o = { .capture = true, .timeout = 120 };
+	struct proc_result r;
+	proc_run(nm, &o, &r);
+	if (r.exit_code != 0 || !r.out) {
+		*err = xasprintf("nm %s failed (exit %d)", vmlinux, r.exit_code);
+		proc_result_free(&r);
+		return -1;
+	}
+	/* "ADDR SIZE TYPE NAME": text symbols whose size matches the frame */
+	for (char *l = r.out, *next; l && *l; l = next) {
+		next = strchr(l, '\n');
+		if (next)
+			*next++ = 0;
+		char *e1, *e2;
+		uint64_t addr = strtoull(l, &e1, 16), size;
+		if (*e1 != ' ')
+			continue;
+		size = strtoull(e1 + 1, &e2, 16);
+		if (e2 == e1 + 1 || e2[0] != ' ' || !strchr("tTwW", e2[1]) || e2[2] != ' ')
+			continue;
+		const char *name = e2 + 3;
+		for (int i = 0; i < n; i++)
+			if (!w[i].found && size == w[i].len && !strcmp(name, w[i].name)) {
+				w[i].addr = addr + w[i].off;
+				w[i].found = true;
+			}
+	}
+	proc_result_free(&r);
+	struct strv a = { 0 };
+	strv_add(&a, "addr2line");
+	strv_add(&a, "-e");
+	strv_add(&a, vmlinux);
+	int asked = 0;
+	for (int i = 0; i < n; i++)
+		if (w[i].found) {
+			strv_addf(&a, "0x%llx", (unsigned long long)w[i].addr);
+			asked++;
+		}
+	char **where = xcalloc((size_t)n, sizeof *where);
+	if (asked) {
+		proc_run(strv_argv(&a), &o, &r);
+		if (r.exit_code != 0 || !r.out) {
+			*err = xasprintf("addr2line -e %s failed (exit %d)", vmlinux, r.exit_code);
+			proc_result_free(&r);
+			strv_free(&a);
+			free(where);
+			return -1;
+		}
+		/* one "file:line" line per address, in order */
+		char *l = r.out;
+		for (int i = 0; i < n && l && *l; i++) {
+			if (!w[i].found)
+				continue;
+			char *next = strchr(l, '\n');
+			if (next)
+				*next++ = 0;
+			char *disc = strstr(l, " (discriminator");
+			if (disc)
+				*disc = 0;
+			if (strncmp(l, "??", 2))
+				where[i] = xstrdup(l);
+			l = next;
+		}
+		proc_result_free(&r);
+	}
+	strv_free(&a);
+	out->v = xcalloc((size_t)n, sizeof *out->v);
+	for (int i = 0; i < n; i++) {
+		out->v[i].frame = xstrndup(starts[i], (size_t)(ends[i] - starts[i]));
+		out->v[i].where = where[i];
+	}
+	out->n = n;
+	free(where);
+	return 0;
+}
+
+void symbolized_free(struct symbolized *s)
+{
+	for (int i = 0; i < s->n; i++) {
+		free(s->v[i].frame);
+		free(s->v[i].where);
+	}
+	free(s->v);
+	memset(s, 0, sizeof *s);
+}
