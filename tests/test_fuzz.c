@@ -19,7 +19,14 @@ static void run_fuzzer(const char *name, const char *seeds1, const char *seeds2)
 	REQUIRE(mkdir_p(scratch, 0755) == 0);
 	char *corpus = xasprintf("fuzz/corpus/%s", name);
 	*strrchr(corpus, '_') = 0;    /* topo_fuzz -> fuzz/corpus/topo */
-	char *argv[] = { bin, runs, "-max_len=8192", "-timeout=10", scratch, corpus, (char *)seeds1, (char *)seeds2, NULL };
+	/* Seeds that exist, after the scratch directory (a harness may not have a curated corpus yet). */
+	char *argv[9] = { bin, runs, "-max_len=8192", "-timeout=10", scratch, NULL };
+	int n = 5;
+	const char *seeds[] = { corpus, seeds1, seeds2 };
+	for (int i = 0; i < 3; i++)
+		if (seeds[i] && is_dir(seeds[i]))
+			argv[n++] = (char *)seeds[i];
+	argv[n] = NULL;
 	struct proc_opts o = { .capture = true, .timeout = 300, .cwd = NULL };
 	struct proc_result r;
 	proc_run(argv, &o, &r);
