@@ -143,11 +143,11 @@ static void hotplug_window(const struct topology *t, const struct topo_address_m
  * at the top of low RAM (128K on pc, 132K on q35 as measured; it grows with
  * the ACPI tables), q35's MMCONFIG and RCRB windows, the BIOS ROM, RAM
  * above 4G, and QEMU's AMD HyperTransport hole. */
-static void bios_e820(const struct topology *t, const struct topo_address_map *am, struct layout *l)
+static void bios_e820(const struct topology *t, const struct topo_address_map *am, uint64_t reserve, struct layout *l)
 {
 	struct e820_map m = { 0 };
 	uint64_t low = l->below_4g;
-	uint64_t high_zone = t->machine == MACHINE_Q35 ? 0x21000 : 0x20000;
+	uint64_t high_zone = reserve ? reserve : t->machine == MACHINE_Q35 ? 0x21000 : 0x20000;
 	if (low > 0x9fc00) {
 		e820_add(&m, 0, 0x9fc00, E820_RAM);
 		e820_add(&m, 0x9fc00, 0x400, E820_RESERVED);
@@ -270,6 +270,11 @@ static void early_ranges(const struct topology *t, struct layout *l)
 
 int layout_compute(const struct topology *t, struct layout *out, char **err)
 {
+	return layout_compute_with(t, 0, out, err);
+}
+
+int layout_compute_with(const struct topology *t, uint64_t seabios_reserve, struct layout *out, char **err)
+{
 	memset(out, 0, sizeof *out);
 	if (t->memory == 0)
 		return layout_error(err, t->memory_pos, "the topology has no memory");
@@ -286,7 +291,7 @@ int layout_compute(const struct topology *t, struct layout *out, char **err)
 		return -1;
 	}
 	hotplug_window(t, &am, out);
-	bios_e820(t, &am, out);
+	bios_e820(t, &am, seabios_reserve, out);
 	user_e820(t, out);
 	early_ranges(t, out);
 	return 0;

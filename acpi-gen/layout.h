@@ -68,6 +68,10 @@ char *e820_format(const struct mem_range *v, int n, const char *prefix);
 char *e820_to_exactmap(const struct mem_range *v, int n);
 
 int layout_compute(const struct topology *t, struct layout *out, char **err);
+/* The same with SeaBIOS's reservation at the top of low RAM set to
+ * seabios_reserve bytes (0: the measured default, 128K pc / 132K q35);
+ * the divergence oracle calibrates it from the BIOS-e820 a kernel printed. */
+int layout_compute_with(const struct topology *t, uint64_t seabios_reserve, struct layout *out, char **err);
 void layout_free(struct layout *l);
 const char *e820_type_name(uint32_t type);   /* as the kernel prints it: "usable", ... */
 /* The e820 types folded into 8 classes (0 RAM, 1 reserved, 2 ACPI data,

@@ -83,8 +83,13 @@ static void memblock_memory(struct model *m)
 
 int model_compute(const struct topology *t, struct model *m, char **err)
 {
+	return model_compute_with(t, 0, m, err);
+}
+
+int model_compute_with(const struct topology *t, uint64_t seabios_reserve, struct model *m, char **err)
+{
 	memset(m, 0, sizeof *m);
-	if (layout_compute(t, &m->layout, err) != 0)
+	if (layout_compute_with(t, seabios_reserve, &m->layout, err) != 0)
 		return -1;
 	const char *wrong = getenv("TOPOFARM_MODEL_WRONG");
 	m->wrong_on_purpose = wrong && !strcmp(wrong, "1");

@@ -151,6 +151,9 @@ struct model {
  * deliberately wrong prediction (the DMA zone ends at 32 MiB), so tests can
  * show the divergence oracle catching it. */
 int model_compute(const struct topology *t, struct model *m, char **err);
+/* The same on a BIOS-e820 whose top-of-low-RAM reservation is
+ * seabios_reserve bytes (layout_compute_with(); 0: the default). */
+int model_compute_with(const struct topology *t, uint64_t seabios_reserve, struct model *m, char **err);
 void model_free(struct model *m);
 
 /* The model's discrete facts, each a small integer id (docs/model.md has

@@ -31,6 +31,7 @@ static int node_for_pxm(struct numbering *nb, int64_t pxm)
 	if (nb->n == PXM_MAX)
 		return -1;
 	nb->pxm_of_node[nb->n] = pxm;
+	nb->cpus[nb->n] = false;
 	return nb->n++;
 }
 
@@ -306,8 +307,8 @@ static void early_map(struct model *m)
 
 void model_numa(const struct topology *t, struct model *m)
 {
-	static struct numbering nb;   /* large: not on the stack */
-	memset(&nb, 0, sizeof nb);
+	static __thread struct numbering nb;   /* large: not on the stack; entries are set as they are used */
+	nb.n = 0;
 	const struct topo_cmdline *opt = numa_option(t);
 	bool srat_ok = true, have_srat = false;
 	if (opt && !strcmp(opt->text, "numa=off")) {

@@ -292,13 +292,18 @@ static void unavailable_ranges(struct model *m)
 void model_zones(const struct topology *t, struct model *m)
 {
 	global_ranges(m);
-	static uint64_t zmp[TOPO_MAX_NODES * 8];
-	memset(zmp, 0, sizeof zmp);
+	static __thread uint64_t zmp[TOPO_MAX_NODES * 8];
 	bool in_range = true;
-	for (int i = 0; i < m->n_nodes; i++)
+	int max_id = 0;
+	for (int i = 0; i < m->n_nodes; i++) {
 		in_range &= m->nodes[i].id >= 0 && m->nodes[i].id < (int)(sizeof zmp / sizeof zmp[0]);
+		if (in_range && m->nodes[i].id > max_id)
+			max_id = m->nodes[i].id;
+	}
+	size_t used = sizeof zmp[0] * (size_t)(max_id + 1);
+	memset(zmp, 0, used);
 	if (!in_range || !movable_starts(t, m, zmp)) {
-		memset(zmp, 0, sizeof zmp);
+		memset(zmp, 0, used);
 		if (!m->not_modelled)
 			m->not_modelled = xstrdup(in_range ? "kernelcore=mirror" : "node ids beyond the model's table");
 	}

@@ -132,6 +132,8 @@ static void add_hotplug_cpus(const struct topology *t, struct strv *out)
 		return;
 	for (int c = 1; c < t->cpus; c++) {
 		int socket, core;
+		if (cpuset_has(&t->unplugged, c))
+			continue;           /* an empty slot: a cpu-plug step fills it */
 		topo_cpu_location(t, c, &socket, &core);
 		strv_add(out, "-device");
 		strv_addf(out, QEMU_CPU_DEVICE ",id=cpu%d,socket-id=%d,core-id=%d,thread-id=0", c, socket, core);

@@ -409,11 +409,59 @@ static void compare(struct divergence *d, int group, struct lines *pred, struct 
 	free(used);
 }
 
+
 static void skip(struct divergence *d, const char *why)
 {
 	char *old = d->skipped;
 	d->skipped = old ? xasprintf("%s; %s", old, why) : xstrdup(why);
 	free(old);
+}
+
+/* The usable e820 entry ending at the top of low RAM (below the SeaBIOS
+ * reservation): its end, or 0. */
+static uint64_t low_ram_top(const struct layout *l)
+{
+	uint64_t top = 0;
+	for (int i = 0; i < l->n_e820; i++)
+		if (l->e820[i].type == E820_RAM && l->e820[i].start >= 0x100000 && l->e820[i].end <= l->below_4g &&
+		    l->e820[i].end > top)
+			top = l->e820[i].end;
+	return top;
+}
+
+/* SeaBIOS reserves more at the top of low RAM when the ACPI tables grow.
+ * When the kernel's BIOS-e820 shows that entry ending within the benign
+ * slack of the model's, the model is recomputed with the size seen, so the
+ * early node ranges, holes and zone sizes that follow from it are checked
+ * exactly. */
+static void calibrate_seabios(const struct topology *t, struct model *m, const struct lines *e820, uint64_t slack,
+			      struct divergence *out)
+{
+	uint64_t want = low_ram_top(&m->layout);
+	if (!slack || !want)
+		return;
+	for (int i = 0; i < e820->n; i++) {
+		unsigned long long s, e;
+		char type[16];
+		if (sscanf(e820->v[i], "BIOS-e820: [mem %llx-%llx] %15s", &s, &e, type) != 3 || strcmp(type, "usable") ||
+		    s != 0x100000 || e + 1 == want || e >= m->layout.below_4g)
+			continue;
+		uint64_t seen = (uint64_t)e + 1, diff = seen > want ? seen - want : want - seen;
+		if (diff > slack || seen % MODEL_PAGE)
+			return;
+		struct model again;
+		uint64_t reserve = m->layout.below_4g - seen;
+		if (model_compute_with(t, reserve, &again, NULL) != 0)
+			return;
+		model_free(m);
+		*m = again;
+		char note[160];
+		snprintf(note, sizeof note, "SeaBIOS reserves 0x%llx bytes at the top of low RAM here (the model: 0x%llx; "
+			 "within the benign slack)", (unsigned long long)reserve, (unsigned long long)(m->layout.below_4g - want));
+		skip(out, note);
+		out->n_benign++;
+		return;
+	}
 }
 
 void divergence_check(const struct topology *t, const char *log, size_t len, const struct divergence_benign *benign,
@@ -432,6 +480,7 @@ void divergence_check(const struct topology *t, const char *log, size_t len, con
 	struct seen sn;
 	memset(&sn, 0, sizeof sn);
 	scan_log(log ? log : "", log ? len : 0, &sn);
+	calibrate_seabios(t, &m, &sn.g[ML_E820], divergence_benign_seabios_slack(benign), out);
 	struct model_lines ml;
 	model_kernel_lines(&m, &ml);
 	struct lines pred[N_GROUPS];

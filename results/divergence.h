@@ -7,12 +7,16 @@
  * (online nodes and their block ranges, memory blocks with state,
  * valid_zones and node, zone spans from /proc/zoneinfo). Each difference
  * names its group and both sides' differing lines. Known-benign
- * differences come from a data file (results/divergence-benign.conf). */
+ * differences come from a data file (results/divergence-benign.conf):
+ * lines to ignore, and the slack of SeaBIOS's reservation at the top of low
+ * RAM, within which the model is recomputed with the size the kernel's
+ * BIOS-e820 shows (noted in `skipped`). */
 #ifndef RESULTS_DIVERGENCE_H
 #define RESULTS_DIVERGENCE_H
 #include "topologies/topo.h"
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Groups beyond the console ones of acpi-gen/model_lines.h. */
 enum divergence_group_extra { DG_PROBE_NODES = 100, DG_PROBE_BLOCKS, DG_PROBE_ZONES };
@@ -50,6 +54,9 @@ int divergence_benign_load(const char *path, struct divergence_benign **out, cha
 void divergence_benign_free(struct divergence_benign *b);
 const struct divergence_benign *divergence_benign_builtin(void);
 int divergence_benign_count(const struct divergence_benign *b);
+/* How far SeaBIOS's reservation at the top of low RAM may differ from the
+ * model's before it counts ("seabios-slack SIZE"; 0: not at all). */
+uint64_t divergence_benign_seabios_slack(const struct divergence_benign *b);
 /* Short keys of groups, as the benign list names them ("e820", "zones", "probe-blocks", ...). */
 const char *divergence_group_key(int group);
 /* Is this line of this group set aside by the list? */

@@ -7,6 +7,7 @@
 #include "acpi-gen/model_lines.h"
 #include "common/buf.h"
 #include "common/fsutil.h"
+#include "common/size.h"
 #include <fnmatch.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 
 /* Keep in step with results/divergence-benign.conf (a unit test compares them). */
 static const char builtin_text[] =
+	"seabios-slack 64K -- SeaBIOS's reservation at the top of low RAM grows with the ACPI tables (more CPUs, nodes, HMAT): the oracle takes the size the kernel's BIOS-e820 shows, if within this much of the model's\n"
 	"ignore zones \"Device *\" -- ZONE_DEVICE is printed only by kernels built with CONFIG_ZONE_DEVICE (Debian), never populated at boot\n"
 	"ignore probe-zones \"zone node=* zone=Device *\" -- same: the Device zone exists only with CONFIG_ZONE_DEVICE\n";
 
@@ -26,6 +28,8 @@ struct benign_entry {
 struct divergence_benign {
 	struct benign_entry *e;
 	int n;
+	uint64_t seabios_slack;   /* "seabios-slack SIZE": 0 when not given */
+	int n_entries;            /* entries of either kind */
 };
 
 static const char *const console_keys[ML__COUNT] = {
@@ -96,11 +100,27 @@ int divergence_benign_parse(const char *text, size_t len, const char *name, stru
 		if (!*hash || *hash == '#')
 			continue;
 		char *p = hash;
-		char *kind = field(&p), *key = field(&p), *glob = field(&p), *dashes = field(&p);
+		char *kind = field(&p);
+		if (kind && !strcmp(kind, "seabios-slack")) {
+			char *size = field(&p), *dashes = field(&p);
+			while (p && (*p == ' ' || *p == '\t'))
+				p++;
+			const char *why = !size || !size_parse(size, &b->seabios_slack) ? "expected a size after seabios-slack (64K)"
+					  : !dashes || strcmp(dashes, "--") || !*p ? "expected \"-- REASON\" after the size" : NULL;
+			if (why) {
+				if (err)
+					*err = xasprintf("%s:%d: %s", name, lineno, why);
+				rc = -1;
+				break;
+			}
+			b->n_entries++;
+			continue;
+		}
+		char *key = field(&p), *glob = field(&p), *dashes = field(&p);
 		int group = key ? group_from_key(key) : -1;
 		const char *why = NULL;
 		if (!kind || strcmp(kind, "ignore"))
-			why = "expected an entry starting with \"ignore\"";
+			why = "expected an entry starting with \"ignore\" or \"seabios-slack\"";
 		else if (group < 0)
 			why = "expected a group key (e820, user, srat, numa, node-data, zones, movable, early, initmem, holes, "
 			      "block-size, probe-nodes, probe-blocks, probe-zones)";
@@ -120,6 +140,7 @@ int divergence_benign_parse(const char *text, size_t len, const char *name, stru
 		}
 		b->e = xrealloc(b->e, sizeof *b->e * (size_t)(b->n + 1));
 		b->e[b->n++] = (struct benign_entry){ group, xstrdup(glob), xstrdup(p) };
+		b->n_entries++;
 	}
 	free(copy);
 	if (rc) {
@@ -173,7 +194,12 @@ const struct divergence_benign *divergence_benign_builtin(void)
 
 int divergence_benign_count(const struct divergence_benign *b)
 {
-	return b ? b->n : 0;
+	return b ? b->n_entries : 0;
+}
+
+uint64_t divergence_benign_seabios_slack(const struct divergence_benign *b)
+{
+	return b ? b->seabios_slack : 0;
 }
 
 bool divergence_benign_match(const struct divergence_benign *b, int group, const char *line)

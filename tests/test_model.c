@@ -174,3 +174,32 @@ TEST(divergence_benign_list_matches_its_data_file)
 	CHECK_CONTAINS(err, "x.conf:1: expected \"-- REASON\" after the glob");
 	free(err);
 }
+
+/* SeaBIOS reserving more at the top of low RAM (bigger ACPI tables) is
+ * benign within the listed slack: the model is recomputed with the size
+ * the kernel shows, and says so; without the slack entry it diverges. */
+TEST(divergence_calibrates_the_seabios_reservation_within_the_benign_slack)
+{
+	struct topology t;
+	struct topo_error err;
+	REQUIRE(topo_parse_file("topologies/examples/two-node.topo", &t, &err) == 0);
+	struct model m;
+	REQUIRE(model_compute_with(&t, 0x21000, &m, NULL) == 0);
+	char *log = console_from_model(&m);
+	model_free(&m);
+	struct divergence d;
+	divergence_check(&t, log, strlen(log), NULL, &d);
+	CHECK_INT(d.n, 0);
+	CHECK_CONTAINS(d.skipped, "SeaBIOS reserves 0x21000 bytes at the top of low RAM here (the model: 0x20000");
+	divergence_free(&d);
+	struct divergence_benign *strict;
+	const char only_ignore[] = "ignore zones \"Device *\" -- test\n";
+	REQUIRE(divergence_benign_parse(only_ignore, sizeof only_ignore - 1, "strict", &strict, NULL) == 0);
+	divergence_check(&t, log, strlen(log), strict, &d);
+	REQUIRE(d.n > 0);
+	CHECK_STR(d.v[0].group, "BIOS-e820");
+	divergence_free(&d);
+	divergence_benign_free(strict);
+	free(log);
+	topo_free(&t);
+}
