@@ -202,6 +202,7 @@ struct topology {
 
 	enum topo_machine machine;
 	int cpus, sockets;            /* sockets 0: not given */
+	struct cpuset unplugged;      /* vCPU slots empty at boot (cpu-plug fills them) */
 	uint64_t memory;              /* total boot RAM (-m) */
 	bool memory_given;
 
@@ -291,8 +292,8 @@ int topo_distance(const struct topology *t, int from, int to);
 /* Effective OEM revision etc. are decided by acpi-gen, not here. */
 /* Content hash of the canonical text (64 hex + NUL). */
 void topo_hash(const struct topology *t, char out[65]);
-/* CPU hotplug (cpu-plug/cpu-unplug steps): vCPUs 1..N-1 are then -device
- * CPUs QEMU can unplug. A vCPU's place in QEMU's -smp topology: one thread
+/* CPU hotplug (cpu-plug/cpu-unplug steps, or unplugged= slots): vCPUs
+ * 1..N-1 are then -device CPUs QEMU can unplug (or empty slots). A vCPU's place in QEMU's -smp topology: one thread
  * per core, cores = cpus / sockets (one socket without sockets=, QEMU 7.2's
  * default for -smp N). */
 bool topo_has_cpu_hotplug(const struct topology *t);

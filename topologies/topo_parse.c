@@ -116,7 +116,9 @@ static int do_cpus(struct parser *p)
 			return fail_tok(p, tk, "expected at least 1 socket");
 		p->t->sockets = (int)v;
 	}
-	return p->failed ? -1 : reject_unused(p, 2, "cpus", "sockets=N");
+	if (!p->failed && (s = attr(p, 2, "unplugged", &tk)) && read_cpu_list(p, tk, s, &p->t->unplugged) < 0)
+		return -1;
+	return p->failed ? -1 : reject_unused(p, 2, "cpus", "sockets=N or unplugged=LIST");
 }
 
 static int do_memory(struct parser *p)

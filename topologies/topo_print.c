@@ -99,6 +99,10 @@ static void print_machine(struct buf *b, const struct topology *t)
 	buf_printf(b, "cpus %d", t->cpus);
 	if (t->sockets)
 		buf_printf(b, " sockets=%d", t->sockets);
+	if (!cpuset_empty(&t->unplugged)) {
+		buf_puts(b, " unplugged=");
+		put_cpus(b, &t->unplugged);
+	}
 	buf_putc(b, '\n');
 	size_format(t->memory, s, sizeof s);
 	buf_printf(b, "memory %s\n", s);

@@ -102,6 +102,8 @@ bool topo_has_cmdline(const struct topology *t, const char *key)
 
 bool topo_has_cpu_hotplug(const struct topology *t)
 {
+	if (!cpuset_empty(&t->unplugged))
+		return true;
 	for (int i = 0; i < t->n_steps; i++)
 		if (t->steps[i].kind == STEP_CPU_PLUG || t->steps[i].kind == STEP_CPU_UNPLUG)
 			return true;
