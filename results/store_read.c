@@ -76,85 +76,78 @@ static int find_run(const struct store_runs *out, long long id, int *last)
 	return -1;
 }
 
-static int load_reports(struct store *s, const char *campaign, struct store_runs *out, char **err)
+/* Rows of a table that hangs off runs (reports, canaries, divergences):
+ * `select` names the table's columns, run_id first, and `order` the
+ * ordering within a run; each row goes to add_row with its run. */
+static int load_children(struct store *s, const char *campaign, struct store_runs *out,
+			 const char *table, const char *select, const char *order,
+			 void (*add_row)(sqlite3_stmt *st, struct run_record *r), char **err)
 {
 	sqlite3_stmt *st;
-	if (store_prepare(s, "SELECT reports.run_id, reports.title, reports.frame, reports.family, reports.first_line,"
-			     " reports.phase, reports.taint, reports.corrupted, reports.benign, reports.known_bug,"
-			     " reports.fix, reports.offset, reports.text"
-			     " FROM reports JOIN runs ON runs.id = reports.run_id"
-			     " LEFT JOIN campaigns ON campaigns.id = runs.campaign_id"
-			     " WHERE ?1 IS NULL OR campaigns.name = ?1"
-			     " ORDER BY reports.run_id, reports.seq", &st, err) < 0)
+	char *sql = xasprintf("SELECT %s.run_id, %s FROM %s JOIN runs ON runs.id = %s.run_id"
+			      " LEFT JOIN campaigns ON campaigns.id = runs.campaign_id"
+			      " WHERE ?1 IS NULL OR campaigns.name = ?1"
+			      " ORDER BY %s.run_id, %s", table, select, table, table, table, order);
+	int prc = store_prepare(s, sql, &st, err);
+	free(sql);
+	if (prc < 0)
 		return -1;
 	store_bind_text(st, 1, campaign);
 	int rc, last = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		int i = find_run(out, sqlite3_column_int64(st, 0), &last);
-		if (i < 0)
-			continue;
-		struct triage_result *t = &out->v[i].triage;
-		t->reports = xrealloc(t->reports, (size_t)(t->n_reports + 1) * sizeof *t->reports);
-		memset(&t->reports[t->n_reports], 0, sizeof *t->reports);
-		read_report_row(st, &t->reports[t->n_reports++]);
+		if (i >= 0)
+			add_row(st, &out->v[i]);
 	}
 	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return store_fail(s, "reading reports", err);
+	if (rc != SQLITE_DONE) {
+		char *what = xasprintf("reading %s", table);
+		store_fail(s, what, err);
+		free(what);
+		return -1;
+	}
 	return 0;
 }
 
-static int load_canaries(struct store *s, const char *campaign, struct store_runs *out, char **err)
+static void add_report(sqlite3_stmt *st, struct run_record *r)
 {
-	sqlite3_stmt *st;
-	if (store_prepare(s, "SELECT canaries.run_id, canaries.bug, canaries.state"
-			     " FROM canaries JOIN runs ON runs.id = canaries.run_id"
-			     " LEFT JOIN campaigns ON campaigns.id = runs.campaign_id"
-			     " WHERE ?1 IS NULL OR campaigns.name = ?1"
-			     " ORDER BY canaries.run_id, canaries.bug", &st, err) < 0)
-		return -1;
-	store_bind_text(st, 1, campaign);
-	int rc, last = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int i = find_run(out, sqlite3_column_int64(st, 0), &last);
-		int bug = sqlite3_column_int(st, 1);
-		int state = canary_state_from_name((const char *)sqlite3_column_text(st, 2));
-		if (i < 0 || bug < 0 || bug >= CANARY_MAX_BUGS || state < 0)
-			continue;
-		canary_set(&out->v[i].triage, bug, state);
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return store_fail(s, "reading canaries", err);
-	return 0;
+	struct triage_result *t = &r->triage;
+	t->reports = xrealloc(t->reports, (size_t)(t->n_reports + 1) * sizeof *t->reports);
+	memset(&t->reports[t->n_reports], 0, sizeof *t->reports);
+	read_report_row(st, &t->reports[t->n_reports++]);
 }
 
-static int load_divergences(struct store *s, const char *campaign, struct store_runs *out, char **err)
+static void add_canary(sqlite3_stmt *st, struct run_record *r)
 {
-	sqlite3_stmt *st;
-	if (store_prepare(s, "SELECT divergences.run_id, divergences.grp, divergences.model, divergences.kernel"
-			     " FROM divergences JOIN runs ON runs.id = divergences.run_id"
-			     " LEFT JOIN campaigns ON campaigns.id = runs.campaign_id"
-			     " WHERE ?1 IS NULL OR campaigns.name = ?1"
-			     " ORDER BY divergences.run_id, divergences.seq", &st, err) < 0)
+	int bug = sqlite3_column_int(st, 1);
+	int state = canary_state_from_name((const char *)sqlite3_column_text(st, 2));
+	if (bug >= 0 && bug < CANARY_MAX_BUGS && state >= 0)
+		canary_set(&r->triage, bug, state);
+}
+
+static void add_divergence(sqlite3_stmt *st, struct run_record *r)
+{
+	struct divergence *d = &r->divergence;
+	d->v = xrealloc(d->v, (size_t)(d->n + 1) * sizeof *d->v);
+	d->v[d->n].group = store_column_dup(st, 1);
+	d->v[d->n].predicted = store_column_dup(st, 2);
+	d->v[d->n].seen = store_column_dup(st, 3);
+	d->n++;
+}
+
+static int load_run_details(struct store *s, const char *campaign, struct store_runs *out, char **err)
+{
+	if (load_children(s, campaign, out, "reports",
+			  "reports.title, reports.frame, reports.family, reports.first_line,"
+			  " reports.phase, reports.taint, reports.corrupted, reports.benign, reports.known_bug,"
+			  " reports.fix, reports.offset, reports.text", "reports.seq", add_report, err) < 0)
 		return -1;
-	store_bind_text(st, 1, campaign);
-	int rc, last = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int i = find_run(out, sqlite3_column_int64(st, 0), &last);
-		if (i < 0)
-			continue;
-		struct divergence *d = &out->v[i].divergence;
-		d->v = xrealloc(d->v, (size_t)(d->n + 1) * sizeof *d->v);
-		d->v[d->n].group = store_column_dup(st, 1);
-		d->v[d->n].predicted = store_column_dup(st, 2);
-		d->v[d->n].seen = store_column_dup(st, 3);
-		d->n++;
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return store_fail(s, "reading divergences", err);
-	return 0;
+	if (load_children(s, campaign, out, "divergences",
+			  "divergences.grp, divergences.model, divergences.kernel", "divergences.seq",
+			  add_divergence, err) < 0)
+		return -1;
+	return load_children(s, campaign, out, "canaries", "canaries.bug, canaries.state", "canaries.bug",
+			     add_canary, err);
 }
 
 int store_load_runs(struct store *s, const char *campaign, struct store_runs *out, char **err)
@@ -196,8 +189,7 @@ int store_load_runs(struct store *s, const char *campaign, struct store_runs *ou
 		store_runs_free(out);
 		return -1;
 	}
-	if (load_reports(s, campaign, out, err) < 0 || load_divergences(s, campaign, out, err) < 0 ||
-	    load_canaries(s, campaign, out, err) < 0) {
+	if (load_run_details(s, campaign, out, err) < 0) {
 		store_runs_free(out);
 		return -1;
 	}
