@@ -170,6 +170,26 @@ static int pick_map(struct importer *im)
 	return 0;
 }
 
+/* The nodes of the CPUs a quoted QEMU command line places (its -numa
+ * cpus= lists: "0", "0-1", "0,2"), for CPUs below im->cpus. */
+static void map_qemu_cpus(struct importer *im)
+{
+	for (int i = 0; i < im->q.n_nodes; i++) {
+		const char *p = im->q.nodes[i].cpus;
+		while (*p >= '0' && *p <= '9') {
+			char *e;
+			long a = strtol(p, &e, 10), z = a;
+			if (*e == '-')
+				z = strtol(e + 1, &e, 10);
+			for (long c = a; c <= z && c < im->cpus; c++) {
+				im->cpu_node[c] = im->q.nodes[i].id;
+				im->cpu_node_known = true;
+			}
+			p = *e == ',' ? e + 1 : e;
+		}
+	}
+}
+
 /* Node spans from SRAT entries, else from "Early memory node ranges" and
  * "Initmem setup node" (two nodes claiming one address is a contradiction). */
 static int node_spans(struct importer *im)
@@ -219,21 +239,7 @@ static int node_spans(struct importer *im)
 			s->present = s->has_mem = true;
 			s->line = r->line;
 		}
-	for (int i = 0; i < im->q.n_nodes; i++) {
-		/* QEMU's cpus= lists: "0", "0-1", "0,2" */
-		const char *p = im->q.nodes[i].cpus;
-		while (*p >= '0' && *p <= '9') {
-			char *e;
-			long a = strtol(p, &e, 10), z = a;
-			if (*e == '-')
-				z = strtol(e + 1, &e, 10);
-			for (long c = a; c <= z && c < im->cpus; c++) {
-				im->cpu_node[c] = im->q.nodes[i].id;
-				im->cpu_node_known = true;
-			}
-			p = *e == ',' ? e + 1 : e;
-		}
-	}
+	map_qemu_cpus(im);
 	for (int i = 0; i < im->c.n_cpus_srat; i++) {
 		const struct printed_cpu *p = &im->c.cpus_srat[i];
 		if (p->node >= 0 && p->node < TOPO_MAX_NODES && !im->nodes[p->node].present) {
@@ -410,21 +416,7 @@ static int choose_cpus(struct importer *im)
 		return fail(im, im->c.cpus_line, "%d CPUs: QEMU's pc machine takes at most %d here", im->cpus, TOPO_MAX_CPUS);
 	for (int i = 0; i < TOPO_MAX_CPUS; i++)
 		im->cpu_node[i] = -1;
-	for (int i = 0; i < im->q.n_nodes; i++) {
-		/* QEMU's cpus= lists: "0", "0-1", "0,2" */
-		const char *p = im->q.nodes[i].cpus;
-		while (*p >= '0' && *p <= '9') {
-			char *e;
-			long a = strtol(p, &e, 10), z = a;
-			if (*e == '-')
-				z = strtol(e + 1, &e, 10);
-			for (long c = a; c <= z && c < im->cpus; c++) {
-				im->cpu_node[c] = im->q.nodes[i].id;
-				im->cpu_node_known = true;
-			}
-			p = *e == ',' ? e + 1 : e;
-		}
-	}
+	map_qemu_cpus(im);
 	for (int i = 0; i < im->c.n_cpus_srat; i++) {
 		const struct printed_cpu *p = &im->c.cpus_srat[i];
 		if (p->apic >= 0 && p->apic < im->cpus && p->node >= 0 && p->node < im->n_nodes) {
