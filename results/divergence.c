@@ -40,6 +40,15 @@ struct lines {
 	int n;
 };
 
+/* The length of the leading "0-3,8" list characters of v (or "-"). */
+static size_t list_prefix(const char *v, size_t n)
+{
+	size_t i = 0;
+	while (i < n && ((v[i] >= '0' && v[i] <= '9') || v[i] == ',' || v[i] == '-'))
+		i++;
+	return i;
+}
+
 static void add(struct lines *l, const char *s, size_t n)
 {
 	while (n && *s == ' ')
@@ -159,6 +168,10 @@ static void probe_line(struct seen *sn, struct probe_state *ps, const char *s, s
 		const char *many = token(s, n, "nodes=", &ml);
 		if (!sp || !st || !z || !nd)
 			return;
+		/* A printk can land inside a probe line ("nodes=0[  4.1] ..."):
+		 * node lists end at the first character no list has. */
+		nl = list_prefix(nd, nl);
+		ml = many ? list_prefix(many, ml) : 0;
 		struct buf b = BUF_INIT;
 		buf_printf(&b, "block %.*s state=%.*s valid_zones=%.*s node=%.*s", (int)(sp - s - 6), s + 6, (int)sl, st, (int)zl, z,
 			   (int)nl, nd);
