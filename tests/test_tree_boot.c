@@ -43,7 +43,7 @@ static char *test_checkout(void)
 		char *init[] = { "git", "init", "-q", ".", NULL };
 		/* -f: Debian's tarball ignores its whole top level (/* in .gitignore) */
 		char *add[] = { "git", "add", "-f", "-A", ".", NULL };
-		char *commit[] = { "git", "-c", "user.name=topofarm", "-c", "user.email=topofarm@localhost",
+		char *commit[] = { "git", "-c", "gc.auto=0", "-c", "user.name=topofarm", "-c", "user.email=topofarm@localhost",
 				   "commit", "-q", "-m", "linux-source-6.1", NULL };
 		char *out = NULL;
 		if (run_in(NULL, tar, 1800, &out) != 0 || run_in(inner, init, 60, &out) != 0 ||
