@@ -177,8 +177,9 @@ static int add_strategies(struct options *o, const char *list)
 	for (char *one = strtok_r(copy, ",", &save); one; one = strtok_r(NULL, ",", &save)) {
 		const struct gen_strategy *s = gen_strategy_by_name(one);
 		if (!s) {
+			int rc = usage_error(&verb_campaign, "no strategy '%s' (see `topofarm gen --list`)", one);
 			free(copy);
-			return usage_error(&verb_campaign, "no strategy '%s' (see `topofarm gen --list`)", one);
+			return rc;
 		}
 		o->strategies = xrealloc(o->strategies, sizeof *o->strategies * (size_t)(o->n_strategies + 1));
 		o->strategies[o->n_strategies++] = s;
@@ -213,6 +214,12 @@ static int parse_options(int argc, char **argv, struct options *o)
 		}
 		if (!strcmp(a, "--dry-run")) {
 			o->dry_run = true;
+			continue;
+		}
+		if (!strncmp(a, "-j", 2) && a[2]) {
+			if (parse_number("-j", a + 2, 1, 100000, &n))
+				return EXIT_USAGE;
+			o->jobs = (int)n;
 			continue;
 		}
 		const char **str = !strcmp(a, "--out") ? &o->out : !strcmp(a, "--kernels") ? &o->kernels

@@ -38,10 +38,6 @@ struct campaign_input {
  * counted in *skipped). Appends to *v. 0, or -1 with *err. */
 int campaign_inputs_read(const char *dir, bool corpus, struct campaign_input **v, int *n, int *skipped, char **err);
 void campaign_inputs_free(struct campaign_input *v, int n);
-/* A corpus entry as `gen --from-corpus` writes it: named, tagged and
- * sourced (caller frees), or NULL when it is no valid, bootable layout. */
-char *campaign_corpus_entry_text(const char *text, size_t len, const char *entry_name, char name[64]);
-
 /* ---- the corpus ---- */
 
 struct campaign_corpus {

@@ -6,7 +6,6 @@
  * as given, a libFuzzer corpus through the same naming as `gen --from-corpus`. */
 #include "fuzz/campaign.h"
 #include "common/fsutil.h"
-#include "common/sha256.h"
 #include "topologies/layout_mutate.h"
 #include "topologies/topo_edit.h"
 #include "topologies/topo_load.h"
@@ -25,33 +24,6 @@
 static int by_name(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-char *campaign_corpus_entry_text(const char *text, size_t len, const char *entry_name, char name[64])
-{
-	struct topology t;
-	struct topo_error err;
-	if (topo_parse(text, len, entry_name, &t, &err))
-		return NULL;
-	if (!gen_acceptable(&t)) {
-		topo_free(&t);
-		return NULL;
-	}
-	char *canonical = topo_print(&t);
-	char hash[65];
-	sha256_hex(canonical, strlen(canonical), hash);
-	free(canonical);
-	snprintf(name, 64, "corpus-%.16s", hash);
-	topo_set_string(&t.name, name);
-	topo_add_tag(&t, "fuzz-corpus");
-	char *src = xasprintf("libFuzzer corpus of fuzz/layout_fuzz, entry %s", entry_name);
-	topo_set_string(&t.source, src);
-	free(src);
-	if (!t.description)
-		topo_set_string(&t.description, "A layout the layout harness kept for its model features");
-	char *final = topo_print(&t);
-	topo_free(&t);
-	return final;
 }
 
 static void add_input(struct campaign_input **v, int *n, const char *name, char *text, const char *source)
@@ -84,7 +56,7 @@ int campaign_inputs_read(const char *dir, bool corpus, struct campaign_input **v
 			rc = -1;
 		} else if (corpus) {
 			char name[64];
-			char *entry = campaign_corpus_entry_text(text, len, names.v[i], name);
+			char *entry = gen_corpus_entry(text, len, names.v[i], name);
 			if (entry)
 				add_input(v, n, name, entry, path);
 			else

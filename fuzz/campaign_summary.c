@@ -3,7 +3,7 @@
  * its title, the kernels that showed it and how often, the verdict of each
  * adjacent kernel pair on its layouts (results/compare.h) and the smallest
  * .topo of the bucket inline as the reproducer; then new divergences the
- * same way; then the known buckets, one line each. "New" means no known-bug
+ * same way; then the known buckets, with their counts and pair verdicts. "New" means no known-bug
  * entry explains it and no earlier campaign in the same store showed it. */
 #include "fuzz/campaign.h"
 #include "results/compare.h"
@@ -185,11 +185,18 @@ int campaign_summary(struct buf *out, const char *results_dir, const char *campa
 	}
 	if (known) {
 		buf_puts(out, "== KNOWN BUCKETS ==\n\n");
-		for (int i = 0; i < n; i++)
-			if (!v[i].is_new)
-				buf_printf(out, "%s  (%d run%s; %s%s)\n", v[i].title, v[i].runs, v[i].runs == 1 ? "" : "s",
-					   v[i].known_bug ? "known bug " : "seen by an earlier campaign",
-					   v[i].known_bug ? v[i].known_bug : "");
+		for (int i = 0; i < n; i++) {
+			if (v[i].is_new)
+				continue;
+			buf_printf(out, "%s\n  %s%s; %d run%s on", v[i].title,
+				   v[i].known_bug ? "known bug " : "seen by an earlier campaign", v[i].known_bug ? v[i].known_bug : "",
+				   v[i].runs, v[i].runs == 1 ? "" : "s");
+			for (int k = 0; k < v[i].kernels.n; k++)
+				buf_printf(out, "%s %s (%d)", k ? "," : "", v[i].kernels.v[k], v[i].kernel_runs[k]);
+			buf_putc(out, '\n');
+			for (int p = 0; p < n_pairs; p++)
+				pair_line(out, &pairs[p], &v[i]);
+		}
 		buf_putc(out, '\n');
 	}
 	*n_new = crashes + divergences;
