@@ -1,4 +1,4 @@
-/* results/store_plan.c: campaign plans in the store (schema migration 4):
+/* results/store_plan.c: campaign plans in the store (schema migration 5):
  * the layouts a campaign planned, in order, with their origin (so the store
  * alone recreates any of them), the corpus decisions, and the time spent.
  * topofarm campaign resumes from these rows. */

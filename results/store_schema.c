@@ -97,7 +97,10 @@ static const char *const migrations[] = {
 	"  bug INTEGER NOT NULL,"
 	"  state TEXT NOT NULL,"        /* reached, triggered or detected */
 	"  PRIMARY KEY(run_id, bug));",
-	/* 4: campaign plans (topofarm campaign): every layout a campaign
+	/* 4: a report's frames with file:line when the kernel's vmlinux was known
+	 * ("FRAME\tWHERE" lines, results/symbolize.h). */
+	"ALTER TABLE reports ADD COLUMN frames TEXT;",
+	/* 5: campaign plans (topofarm campaign): every layout a campaign
 	 * planned, in order, with where it came from, so the store alone
 	 * recreates it (gen: seed, index, strategy, machine; mutate: the parent
 	 * layout and the mutation's seed and index; file: the path); whether

@@ -205,7 +205,8 @@ static pid_t job_start(void *vb, int job, int try, void **token)
 	char *dir = xasprintf("%s/%d", p->dir, tk->attempt);
 	struct boot_request rq = {
 		.topo = p->t, .kernel_name = p->k->name, .kernel_image = p->image,
-		.kernel_source = p->source, .kernel_cmdline = p->k->cmdline, .base_initrd = b->base_initrd, .run_dir = dir,
+		.kernel_source = p->source, .kernel_cmdline = p->k->cmdline,
+		.kernel_vmlinux = p->vmlinux, .base_initrd = b->base_initrd, .run_dir = dir,
 		.campaign = b->o->campaign, .attempt = tk->attempt, .qemu = b->o->qemu,
 		.accel = b->o->accel, .timeout = b->o->timeout, .silence = b->o->silence,
 	};
@@ -295,6 +296,7 @@ void run_batch_init(struct run_batch *b, const struct run_batch_options *o, stru
 			p->t = &topos[i];
 			p->k = ks[j];
 			p->image = kernel_image_path(ks[j]);
+			p->vmlinux = kernel_vmlinux_path(ks[j]);
 			p->source = kernel_describe(ks[j]);
 			p->dir = xasprintf("%s/runs/%s/%s", o->out, p->t->name, p->k->name);
 			topo_hash(p->t, p->hash);
@@ -323,7 +325,7 @@ void run_batch_free(struct run_batch *b)
 		struct run_pair *p = &b->pairs[i];
 		for (int j = 0; j < p->n_results; j++)
 			free(p->results[j].title);
-		free(p->results), free(p->image), free(p->source), free(p->dir);
+		free(p->results), free(p->image), free(p->vmlinux), free(p->source), free(p->dir);
 	}
 	free(b->pairs), free(b->job_pair);
 	memset(b, 0, sizeof *b);

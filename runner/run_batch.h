@@ -44,7 +44,7 @@ struct run_result {
 struct run_pair {
 	const struct topology *t;
 	const struct kernel_entry *k;
-	char *image, *source, *dir;
+	char *image, *vmlinux, *source, *dir;
 	char hash[65];
 	int next_attempt;
 	int missing;                  /* runs still to do */

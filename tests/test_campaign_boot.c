@@ -69,7 +69,10 @@ SLOW_TEST(campaign_finds_seed000_and_labels_the_pair_fixed)
 	char *summary_path = path_join(out, "summary.txt");
 	char *summary = read_file(summary_path, NULL);
 	CHECK_CONTAINS(summary, title);
-	CHECK_CONTAINS(summary, "reproducer (gen-tiny-node-1-0");
+	/* seed 000's title is a known bug (results/known.conf): a known bucket. */
+	CHECK_CONTAINS(summary, "== KNOWN BUCKETS ==\n\nBUG: kernel NULL pointer dereference in deactivate_slab\n"
+				"  known bug seed-000; 1 run on farm-6.1-prefix (1)\n"
+				"  farm-6.1-prefix vs farm-6.1: fixed on 1 layout\n");
 	char *cmp_path = path_join(out, "compare-farm-6.1-prefix-farm-6.1.txt");
 	char *cmp = read_file(cmp_path, NULL);
 	CHECK_CONTAINS(cmp, "gen-tiny-node-1-0            fixed");
