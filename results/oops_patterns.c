@@ -4,6 +4,7 @@
  * headers with "Oops: " ("Oops: Oops: 0002 [#1]", "Oops: invalid opcode:"),
  * older kernels say "unable to handle kernel paging request". */
 #include "results/triage_internal.h"
+#include <pthread.h>
 #include <string.h>
 
 static const struct family_info families[FAM__COUNT] = {
@@ -156,16 +157,42 @@ static bool confirm(const struct header_row *r, const char *msg, size_t len)
 	return true;
 }
 
+/* Rows by first byte (in table order) with their prefix lengths, built
+ * once: a console line is compared with the few rows of its first byte. */
+static struct {
+	unsigned char start[256], count[256];
+	unsigned char order[N_ROWS];
+	size_t len[N_ROWS];
+} row_index;
+
+static void build_row_index(void)
+{
+	int n = 0;
+	for (int c = 0; c < 256; c++) {
+		row_index.start[c] = (unsigned char)n;
+		for (size_t i = 0; i < N_ROWS; i++) {
+			if ((unsigned char)rows[i].prefix[0] == c) {
+				row_index.order[n++] = (unsigned char)i;
+				row_index.count[c]++;
+			}
+		}
+	}
+	for (size_t i = 0; i < N_ROWS; i++)
+		row_index.len[i] = strlen(rows[i].prefix);
+}
+
 bool header_match(const char *msg, size_t len, struct header_match *m)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	m->role = HDR_NONE;
 	if (!len || !first_byte[(unsigned char)msg[0]])
 		return false;
-	for (size_t i = 0; i < N_ROWS; i++) {
+	pthread_once(&once, build_row_index);
+	unsigned char c = (unsigned char)msg[0];
+	for (int k = 0; k < row_index.count[c]; k++) {
+		size_t i = row_index.order[row_index.start[c] + k];
 		const struct header_row *r = &rows[i];
-		if (r->prefix[0] != msg[0])
-			continue;
-		size_t pl = strlen(r->prefix);
+		size_t pl = row_index.len[i];
 		if (pl > len || memcmp(msg, r->prefix, pl) != 0)
 			continue;
 		if (!confirm(r, msg, len))

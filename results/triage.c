@@ -461,6 +461,16 @@ static bool ends_trace(const struct open_report *r, const char *msg, size_t n)
 	return !r->saw_task_marker && starts(msg, n, "Code: ");
 }
 
+/* "RAX: ...", "R13: ...", "FS:  ...", "Code: ...": a register dump printed
+ * inside a trace (an interrupted context's registers). */
+static bool register_dump_line(const char *msg, size_t n)
+{
+	size_t i = 0;
+	while (i < n && i < 6 && ((msg[i] >= 'A' && msg[i] <= 'Z') || (msg[i] >= '0' && msg[i] <= '9')))
+		i++;
+	return i >= 2 && i < n && msg[i] == ':';
+}
+
 static bool take_frame(struct open_report *r, const char *msg, size_t n)
 {
 	struct frame f;
@@ -539,7 +549,10 @@ static void feed_report(struct triage *t, const char *msg, size_t n)
 		} else if (ends_trace(r, msg, n)) {
 			r->trace_ended = true;
 		} else if (r->in_trace || r->fam == FAM_KFENCE || r->fam == FAM_KMSAN) {
-			if (!take_frame(r, msg, n) && r->fam == FAM_LEAK && r->saw_frame)
+			/* A trace without <TASK> markers (5.x, kmemleak) ends at
+			 * the first line that is neither a frame nor registers. */
+			if (!take_frame(r, msg, n) && r->saw_frame && r->in_trace &&
+			    (r->fam == FAM_LEAK || (!r->saw_task_marker && !register_dump_line(msg, n))))
 				r->trace_ended = true;
 		}
 	}
