@@ -31,8 +31,11 @@ static char *dump_catalogue(const struct kernel_catalogue *cat)
 		buf_printf(&b, "kernel %s", k->name);
 		if (k->deb)
 			buf_printf(&b, " deb=%s", k->deb);
-		if (k->source)
-			buf_printf(&b, " source=%s config=%s", k->source, rel(k->config_path));
+		if (k->source) {
+			buf_printf(&b, " source=%s config=", k->source);
+			for (size_t j = 0; j < k->n_configs; j++)
+				buf_printf(&b, "%s%s", j ? "," : "", rel(k->config_paths[j]));
+		}
 		if (k->image)
 			buf_printf(&b, " image=%s", rel(k->image));
 		if (k->vmlinux)
@@ -186,7 +189,8 @@ TEST(kernel_shipped_catalogue_has_the_default_pair)
 	REQUIRE(kernel_catalogue_load("runner/kernels.conf", &cat, NULL) == 0);
 	first = kernel_find(cat, "farm-6.1-prefix");
 	REQUIRE(first && first->n_patches == 6);
-	CHECK(first->config_path[0] == '/');
+	REQUIRE(first->n_configs == 1);
+	CHECK(first->config_paths[0][0] == '/');
 	CHECK(first->patch_paths[0][0] == '/');
 	CHECK(path_exists(first->patch_paths[0]));
 	kernel_catalogue_free(cat);
