@@ -133,9 +133,11 @@ void edge_set_encode(const struct edge_set *s, struct buf *out)
 
 int edge_set_decode(const void *data, size_t len, struct edge_set *out)
 {
+	edge_set_free(out);
+	if (!len)
+		return 0;
 	const unsigned char *p = data, *end = p + len;
 	uint64_t prev = 0;
-	edge_set_free(out);
 	while (p < end) {
 		uint64_t d = 0;
 		unsigned shift = 0;
