@@ -189,6 +189,7 @@ static void report_free(struct triage_report *r)
 	free(r->phase);
 	free(r->known_bug);
 	free(r->fix);
+	symbolized_free(&r->symbols);
 }
 
 void triage_result_free(struct triage_result *r)
