@@ -375,6 +375,7 @@ static pid_t job_start(void *vctx, int job, int try, void **token)
 	struct boot_request rq = {
 		.topo = p->t, .kernel_name = p->k->name, .kernel_image = p->image,
 		.kernel_source = p->source, .kernel_cmdline = p->k->cmdline,
+		.kernel_coverage = p->k->coverage != NULL,
 		.kernel_vmlinux = p->vmlinux, .base_initrd = c->base_initrd, .run_dir = dir,
 		.campaign = c->campaign, .attempt = tk->attempt, .qemu = c->o->qemu,
 		.accel = c->accel, .timeout = c->o->timeout, .silence = c->o->silence,

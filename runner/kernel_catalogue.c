@@ -219,12 +219,18 @@ static int add_attr(struct parser *p, struct kernel_entry *k, const char *file, 
 		slot = &k->base;
 	else if (!strcmp(key, "cmdline"))
 		slot = &k->cmdline;
+	else if (!strcmp(key, "coverage"))
+		slot = &k->coverage;
 	else if (strcmp(key, "patch") != 0) {
-		rc = fail(p, file, line, "unknown key '%s' (expected deb, source, image, vmlinux, config, patch, base, cmdline or note)", key);
+		rc = fail(p, file, line, "unknown key '%s' (expected deb, source, image, vmlinux, config, patch, base, cmdline, coverage or note)", key);
 		goto out;
 	}
 	if (!*val && strcmp(key, "note") != 0) {
 		rc = fail(p, file, line, "'%s=' needs a value", key);
+		goto out;
+	}
+	if (slot == &k->coverage && strcmp(val, "gcov") != 0) {
+		rc = fail(p, file, line, "coverage=%s: the only kind of coverage is 'gcov'", val);
 		goto out;
 	}
 	if ((slot == &k->deb || slot == &k->source) && !valid_package_name(val)) {
@@ -568,6 +574,8 @@ static int resolve_bases(struct parser *p)
 		k->patches = dup_strings(b->patches, b->n_patches);
 		k->patch_paths = dup_strings(b->patch_paths, b->n_patches);
 		k->n_patches = b->n_patches;
+		if (!k->coverage && b->coverage)
+			k->coverage = xstrdup(b->coverage);   /* a property of the image */
 	}
 	return 0;
 }
@@ -694,6 +702,7 @@ static void entry_free(struct kernel_entry *k)
 	free(k->note);
 	free(k->base);
 	free(k->cmdline);
+	free(k->coverage);
 	free(k->file);
 	if (k->state)
 		free(k->state->key_err);

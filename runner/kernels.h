@@ -41,6 +41,7 @@ struct kernel_entry {
 	char *note;            /* note="..." or NULL */
 	char *base;            /* base=NAME: boots NAME's image (same cache entry), with cmdline */
 	char *cmdline;         /* cmdline="...": kernel parameters added to every boot of this kernel */
+	char *coverage;        /* coverage=gcov: every boot reports boot coverage (docs/coverage.md) */
 	char *file;            /* where the entry was defined, for messages */
 	int line;
 	struct kernel_state *state;
