@@ -56,6 +56,10 @@ struct coverage {
  * object_errors and problem. */
 void coverage_parse(const char *console, size_t len, struct coverage *out);
 void coverage_free(struct coverage *c);
+struct json;
+/* "coverage": {edges, objects, counters, complete, bad_lines,
+ * object_errors, problem}, or "coverage": null when !c->present. */
+void coverage_json(struct json *j, const struct coverage *c);
 /* "12345 edges (87 objects)" plus ", incomplete: PROBLEM" when it is.
  * Caller frees. */
 char *coverage_summary(const struct coverage *c);

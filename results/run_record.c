@@ -80,24 +80,6 @@ static void put_divergence(struct json *j, const struct divergence *d)
 	json_object_end(j);
 }
 
-/* Only for a kernel that printed coverage; the edges themselves stay in
- * the console and the store. */
-static void put_coverage(struct json *j, const struct coverage *c)
-{
-	if (!c->present)
-		return;
-	json_key(j, "coverage");
-	json_object_begin(j);
-	json_field_int(j, "edges", (long long)c->edges.n);
-	json_field_int(j, "objects", c->objects);
-	json_field_int(j, "counters", c->counters);
-	json_field_bool(j, "complete", c->complete);
-	json_field_int(j, "bad_lines", c->bad_lines);
-	json_field_int(j, "object_errors", c->object_errors);
-	json_field_string(j, "problem", c->problem);
-	json_object_end(j);
-}
-
 char *run_record_to_json(const struct run_record *r)
 {
 	struct buf b = BUF_INIT;
@@ -126,7 +108,7 @@ char *run_record_to_json(const struct run_record *r)
 	json_field_string(&j, "topology_text", r->topology_text);
 	put_triage(&j, &r->triage);
 	put_divergence(&j, &r->divergence);
-	put_coverage(&j, &r->coverage);
+	coverage_json(&j, &r->coverage);
 	json_object_end(&j);
 	buf_putc(&b, '\n');
 	return buf_steal(&b);

@@ -14,6 +14,7 @@
 #include "common/coverage_wire.h"
 #include "common/fsutil.h"
 #include "common/proc.h"
+#include <jansson.h>
 #include <stdlib.h>
 
 #define PROBE_BIN "build/guest/probe"
@@ -186,4 +187,33 @@ TEST(coverage_edge_set_arithmetic)
 	coverage_free(&a);
 	coverage_free(&b);
 	coverage_free(&a2);
+}
+
+/* `topofarm triage --json` carries the edge count (null without coverage);
+ * the human form says it in one line. */
+TEST(coverage_in_triage_output)
+{
+	char *argv[] = { (char *)topofarm_bin(), "triage", "--json", "tests/coverage/consoles/clean_a.log",
+			 "tests/coverage/consoles/none.log", NULL };
+	struct proc_result r = { 0 };
+	run_captured(argv, 60, &r);
+	REQUIRE(r.out);
+	char *second = strchr(r.out, '\n');
+	REQUIRE(second);
+	*second++ = 0;
+	json_error_t e;
+	json_t *a = json_loads(r.out, 0, &e), *b = json_loads(second, 0, &e);
+	REQUIRE(a && b);
+	json_t *cov = json_object_get(a, "coverage");
+	CHECK_INT(json_integer_value(json_object_get(cov, "edges")), 148);
+	CHECK(json_is_true(json_object_get(cov, "complete")));
+	CHECK(json_is_null(json_object_get(b, "coverage")));
+	json_decref(a);
+	json_decref(b);
+	proc_result_free(&r);
+	char *human[] = { (char *)topofarm_bin(), "triage", "tests/coverage/consoles/cut.log", NULL };
+	struct proc_result h = { 0 };
+	run_captured(human, 60, &h);
+	CHECK_CONTAINS(h.out, "coverage:  3 edges (2 objects), incomplete: no COV-END");
+	proc_result_free(&h);
 }
