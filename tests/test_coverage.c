@@ -10,6 +10,9 @@
  * The slow tests with the gcov kernel are in test_coverage_boot.c. */
 #include "tests/harness.h"
 #include "tests/util.h"
+#include "tests/results_fixture.h"
+#include "results/report.h"
+#include "results/store.h"
 #include "results/coverage.h"
 #include "common/coverage_wire.h"
 #include "common/fsutil.h"
@@ -216,4 +219,64 @@ TEST(coverage_in_triage_output)
 	run_captured(human, 60, &h);
 	CHECK_CONTAINS(h.out, "coverage:  3 edges (2 objects), incomplete: no COV-END");
 	proc_result_free(&h);
+}
+
+/* Reports: the edge count per run and, per kernel, the coverage over time
+ * (new edges per run, the union so far), from the store. */
+TEST(coverage_in_reports)
+{
+	const char *dir = test_tmpdir();
+	struct store *s;
+	char *err = NULL;
+	REQUIRE(store_open(dir, &s, &err) == 0);
+	const char *logs[] = { "clean_a", "clean_b", "kernel_text_before" };
+	const char *topos[] = { "two-node", "tiny-node", "hotplug" };
+	struct coverage a, b;
+	load("tests/coverage/consoles/clean_a.log", &a);
+	load("tests/coverage/consoles/clean_b.log", &b);
+	size_t b_new = edge_set_count_new(&b.edges, &a.edges);
+	for (int i = 0; i < 3; i++) {
+		struct run_record r;
+		char *topo = xasprintf("tests/results/topo/%s.topo", topos[i]);
+		REQUIRE(fixture_record(dir, topo, "farm-6.1-gcov", i + 1, "clean_boot_61", NULL, "nightly", i, &r, &err) == 0);
+		free(topo);
+		char *path = xasprintf("tests/coverage/consoles/%s.log", logs[i]);
+		coverage_free(&r.coverage);
+		load(path, &r.coverage);
+		free(path);
+		CHECK_INT(store_add_run(s, &r, NULL, &err), 0);
+		run_record_free(&r);
+	}
+	store_close(s);
+	struct report_data d;
+	REQUIRE(report_load(dir, NULL, &d, &err) == 0);
+	struct coverage_point *v;
+	int n = report_coverage_timeline(&d, "farm-6.1-gcov", &v);
+	REQUIRE(n == 3);
+	CHECK_INT(v[0].edges, 148);
+	CHECK_INT(v[0].new_edges, 148);
+	CHECK_INT(v[1].edges, b.edges.n);
+	CHECK_INT(v[1].new_edges, b_new);
+	CHECK_INT(v[1].total, 148 + b_new);
+	CHECK_INT(v[2].new_edges, 0);            /* run A's edges again */
+	CHECK_INT(v[2].total, 148 + b_new);
+	free(v);
+	struct buf text = BUF_INIT;
+	report_write_text(&text, &d);
+	char *want = xasprintf("boot coverage on farm-6.1-gcov: %zu distinct edges in 3 runs", 148 + b_new);
+	CHECK_CONTAINS(text.s, want);
+	free(want);
+	struct buf html = BUF_INIT;
+	report_write_html(&html, &d);
+	CHECK_CONTAINS(html.s, "Boot coverage on farm-6.1-gcov");
+	CHECK_CONTAINS(html.s, "148 edges (2 objects)");
+	struct buf js = BUF_INIT;
+	report_write_json(&js, &d);
+	CHECK_CONTAINS(js.s, "\"edges\": 148");
+	buf_free(&text);
+	buf_free(&html);
+	buf_free(&js);
+	report_data_free(&d);
+	coverage_free(&a);
+	coverage_free(&b);
 }
