@@ -38,6 +38,9 @@ void report_write_text(struct buf *out, const struct report_data *d);
 void report_write_html(struct buf *out, const struct report_data *d);
 void report_write_junit(struct buf *out, const struct report_data *d);
 void report_write_json(struct buf *out, const struct report_data *d);
+/* KCIDB v5 JSON for KernelCI (results/report_kcidb.c): byte-identical for
+ * the same store. */
+void report_write_kcidb(struct buf *out, const struct report_data *d);
 
 /* ---- shared by the formats ---- */
 
