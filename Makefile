@@ -49,10 +49,10 @@ $(B)/%.o: %.c
 
 # The guest probe: a static binary that runs as the initramfs's init helper.
 probe: build/guest/probe
-PROBE_SRC := runner/guest/probe.c runner/guest/coverage.c
-build/guest/probe: $(PROBE_SRC) runner/guest/probe.h common/coverage_wire.h
+PROBE_SRC := runner/guest/probe.c runner/guest/coverage.c common/line_frame.c common/sha256.c
+build/guest/probe: $(PROBE_SRC) runner/guest/probe.h common/coverage_wire.h common/line_frame.h
 	@mkdir -p $(dir $@)
-	$(CC) $(WARN) -I. -O2 -static -o $@ $(PROBE_SRC)
+	$(CC) -I. $(WARN) -O2 -static -o $@ $(PROBE_SRC)
 
 san:
 	$(MAKE) B=build-san EXTRA_CFLAGS="$(SAN_FLAGS)" EXTRA_LDFLAGS="$(SAN_FLAGS)" build-san/topofarm build-san/tests/run
