@@ -1,8 +1,9 @@
 /* common/coverage_wire.h: what the guest probe (runner/guest/coverage.c)
  * and the host parser (results/coverage.c) must agree on for the boot
- * coverage lines (docs/coverage.md): the line checksum, the bitmap's
- * base64 alphabet and how an edge id is made. Header-only because the probe
- * is a static binary built without the topofarm library. */
+ * coverage lines (docs/coverage.md): sizes, the bitmap's base64 alphabet
+ * and how an edge id is made. (Damage is caught by the frame every probe
+ * line carries, common/line_frame.h.) Header-only because the probe is a
+ * static binary built without the topofarm library. */
 #ifndef COMMON_COVERAGE_WIRE_H
 #define COMMON_COVERAGE_WIRE_H
 #include <stddef.h>
@@ -32,8 +33,7 @@ static inline int cov_base64_value(char c)
 	return c == '+' ? 62 : c == '/' ? 63 : -1;
 }
 
-/* FNV-1a, 32 bits: the line checksum (" #xxxxxxxx" over the text between
- * "@@TOPOFARM " and " #") and the object part of an edge id. */
+/* FNV-1a, 32 bits of an object's name: the object part of an edge id. */
 static inline uint32_t cov_fnv1a(const char *s, size_t n)
 {
 	uint32_t h = 2166136261u;

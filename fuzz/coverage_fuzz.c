@@ -1,5 +1,5 @@
 /* fuzz/coverage_fuzz.c: libFuzzer harness for the boot-coverage parser
- * (results/coverage.c). Any bytes are a console; whatever it says, the edge
+ * (results/coverage.c, over results/probe_lines.c). Any bytes are a console; whatever it says, the edge
  * set comes back sorted and without duplicates, every edge's object was
  * announced by an accepted line, the counts are bounded, an incomplete
  * result names its problem, and the set survives the store's encoding. */

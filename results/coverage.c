@@ -1,17 +1,18 @@
 /* results/coverage.c: the COV lines of a console -> an edge set, and edge
  * set arithmetic (results/coverage.h). The format is topofarm's own
- * (docs/coverage.md, common/coverage_wire.h), so the parser is hand-written:
- * a line is taken only if its checksum matches, every number is in range and
- * every name is what the guest could have printed; anything else is counted
- * as a bad line and the first problem is described. */
+ * (docs/coverage.md, common/coverage_wire.h), so the parser is hand-written.
+ * The console is split by results/probe_lines.h, which checks each probe
+ * line's frame and puts lines cut by printk back together; a COV line is
+ * then taken only if every number is in range and every name is what the
+ * guest could have printed. Anything else is counted as a bad line and the
+ * first problem is described. */
 #include "results/coverage.h"
+#include "results/probe_lines.h"
 #include "common/coverage_wire.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define MARKER "@@TOPOFARM COV-"
-#define MAX_LINE 1100
 
 /* ---- edge sets ---- */
 
@@ -336,38 +337,17 @@ static int on_end(struct parser *p, const char *s, const char *end)
 	return 0;
 }
 
-/* One console line (no newline): find the marker, check the checksum, go. */
-static int parse_line(struct parser *p, const char *line, size_t n)
+/* One probe line whose frame checked (text past the tag, frame cut off). */
+static int parse_line(struct parser *p, const char *text, size_t n)
 {
-	const char *m = n >= strlen(MARKER) ? memmem(line, n, MARKER, strlen(MARKER)) : NULL;
-	if (!m)
-		return 0;
-	const char *end = line + n;
-	while (end > m && (end[-1] == '\r' || end[-1] == ' '))
-		end--;
-	if (!p->objs)
-		p->objs = xcalloc(COV_MAX_OBJECTS, sizeof *p->objs);
-	const char *text = m + strlen("@@TOPOFARM ");
-	/* text ... " #" 8 hex digits */
-	if (end - text < 11 || end[-10] != ' ' || end[-9] != '#')
-		return problem(p, true, "a COV line without its checksum (cut short, or a kernel message inside it?)");
-	uint32_t want = 0;
-	for (const char *h = end - 8; h < end; h++) {
-		int v = *h >= '0' && *h <= '9' ? *h - '0' : *h >= 'a' && *h <= 'f' ? *h - 'a' + 10 : -1;
-		if (v < 0)
-			return problem(p, true, "a COV line whose checksum is not 8 hex digits");
-		want = want << 4 | (uint32_t)v;
-	}
-	const char *tend = end - 10;
-	if (cov_fnv1a(text, (size_t)(tend - text)) != want)
-		return problem(p, true, "a COV line whose checksum does not match (damaged on the console)");
+	const char *tend = text + n;
 	static const struct { const char *kind; int (*fn)(struct parser *, const char *, const char *); } kinds[] = {
 		{ "COV-BEGIN ", on_begin }, { "COV-OBJ ", on_object }, { "COV-BITS ", on_bits },
 		{ "COV-ERR ", on_error }, { "COV-END ", on_end },
 	};
 	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
 		size_t kl = strlen(kinds[i].kind);
-		if ((size_t)(tend - text) >= kl && !memcmp(text, kinds[i].kind, kl)) {
+		if (n >= kl && !memcmp(text, kinds[i].kind, kl)) {
 			if (p->ended)
 				return problem(p, true, "a COV line after COV-END");
 			return kinds[i].fn(p, text + kl, tend);
@@ -376,22 +356,35 @@ static int parse_line(struct parser *p, const char *line, size_t n)
 	return problem(p, true, "an unknown COV line kind");
 }
 
+static bool is_cov(const char *s, size_t n)
+{
+	return n >= 4 && !memcmp(s, "COV-", 4);
+}
+
+static void on_piece(void *ctx, enum probe_piece kind, const char *s, size_t n, int line)
+{
+	struct parser *p = ctx;
+	p->line_no = line;
+	if (kind == PIECE_KERNEL || !is_cov(s, n))
+		return;
+	if (!p->objs)
+		p->objs = xcalloc(COV_MAX_OBJECTS, sizeof *p->objs);
+	if (kind == PIECE_PROBE)
+		parse_line(p, s, n);
+	else if (kind == PIECE_DAMAGED)
+		problem(p, true, "a COV line damaged on the console (its frame does not check)");
+	else
+		problem(p, true, "a COV line without a frame");
+}
+
 void coverage_parse(const char *console, size_t len, struct coverage *out)
 {
 	memset(out, 0, sizeof *out);
 	struct parser p = { .c = out, .announced = -1, .problem = BUF_INIT };
-	const char *s = console, *end = console + len;
-	while (s < end) {
-		const char *nl = memchr(s, '\n', (size_t)(end - s));
-		const char *e = nl ? nl : end;
-		p.line_no++;
-		/* A line longer than any the guest prints is not one of them. */
-		if ((size_t)(e - s) <= MAX_LINE)
-			parse_line(&p, s, (size_t)(e - s));
-		else if (memmem(s, (size_t)(e - s), MARKER, strlen(MARKER)))
-			problem(&p, true, "an overlong line with a COV marker");
-		s = nl ? nl + 1 : end;
-	}
+	struct probe_lines pl;
+	probe_lines_init(&pl, on_piece, &p);
+	probe_lines_parse(&pl, console, len);
+	probe_lines_finish(&pl);
 	edge_set_normalize(&out->edges);
 	bool all = out->present && p.ended && out->objects == p.announced;
 	if (out->present && !p.ended && !p.problem.len)

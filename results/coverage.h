@@ -1,7 +1,7 @@
 /* results/coverage.h: boot coverage on the host. A gcov kernel's guest
  * probe prints the non-zero arc counters of the code that reads layouts as
  * COV lines on the console (docs/coverage.md); this reads them back (the
- * console is hostile: every line is checksummed, bounds-checked, and a bad
+ * console is hostile: every line is framed (probe_lines.h), bounds-checked, and a bad
  * one is counted and described, never trusted) into an edge set, and gives
  * the set arithmetic a corpus rule needs.
  *
@@ -46,7 +46,7 @@ struct coverage {
 	struct edge_set edges; /* normalized */
 	int objects;           /* objects announced (COV-OBJ lines accepted) */
 	long long counters;    /* arc counters in them */
-	int bad_lines;         /* COV lines rejected (checksum, syntax, bounds) */
+	int bad_lines;         /* COV lines rejected (damaged frame, syntax, bounds) */
 	int object_errors;     /* COV-ERR lines: objects the guest could not read */
 	char *problem;         /* the first problem, "line N: ...", or NULL */
 };

@@ -132,7 +132,7 @@ TEST(coverage_edge_set_arithmetic)
 	struct coverage a, b, a2;
 	load("tests/coverage/consoles/clean_a.log", &a);
 	load("tests/coverage/consoles/clean_b.log", &b);
-	load("tests/coverage/consoles/kernel_text_before.log", &a2);
+	load("tests/coverage/consoles/interleaved.log", &a2);
 	REQUIRE(a.complete && b.complete && a2.complete);
 	/* The same run read from two consoles: the same set. */
 	CHECK_INT(edge_set_count_new(&a.edges, &a2.edges) + edge_set_count_new(&a2.edges, &a.edges), 0);
@@ -229,7 +229,7 @@ TEST(coverage_in_reports)
 	struct store *s;
 	char *err = NULL;
 	REQUIRE(store_open(dir, &s, &err) == 0);
-	const char *logs[] = { "clean_a", "clean_b", "kernel_text_before" };
+	const char *logs[] = { "clean_a", "clean_b", "interleaved" };
 	const char *topos[] = { "two-node", "tiny-node", "hotplug" };
 	struct coverage a, b;
 	load("tests/coverage/consoles/clean_a.log", &a);

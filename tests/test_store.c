@@ -251,7 +251,7 @@ TEST(store_keeps_run_coverage)
 	REQUIRE(log);
 	coverage_parse(log, len, &a.coverage);
 	free(log);
-	log = read_file("tests/coverage/consoles/interleaved.log", &len);
+	log = read_file("tests/coverage/consoles/damaged.log", &len);
 	REQUIRE(log);
 	coverage_parse(log, len, &b.coverage);
 	free(log);

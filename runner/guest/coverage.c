@@ -1,7 +1,8 @@
 /* runner/guest/coverage.c: the probe's boot-coverage dump. On a kernel built
  * with CONFIG_GCOV_KERNEL (farm-6.1-gcov), after the plan, it mounts debugfs,
  * reads every .gcda file under /sys/kernel/debug/gcov and prints which arc
- * counters are non-zero, as checksummed COV lines (docs/coverage.md).
+ * counters are non-zero, as COV lines (docs/coverage.md), framed like every
+ * probe line (common/line_frame.h) so the host can tell damage from data.
  *
  * The .gcda stream is read by hand: it is a flat list of 32-bit words
  * (magic, version, stamp, then tag/length records, arc counters as 64-bit
@@ -15,7 +16,6 @@
 #include "common/coverage_wire.h"
 #include <dirent.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,20 +81,6 @@ static void walk(const char *dir, int depth, struct paths *out)
 			paths_add(out, path);
 	}
 	closedir(d);
-}
-
-/* One COV line: the text, then " #" and its checksum. */
-__attribute__((format(printf, 1, 2)))
-static void cov_say(const char *fmt, ...)
-{
-	char text[LINE_MAX_OUT - 32];
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(text, sizeof text, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof text)
-		return;         /* never sent truncated: the host would take it as damage */
-	say("%s #%08x", text, cov_fnv1a(text, (size_t)n));
 }
 
 /* The object's name on the wire: its path below the common root, without
@@ -195,7 +181,7 @@ static void say_bits(size_t k, const uint8_t *bits, uint32_t total)
 		}
 		chars[used] = 0;
 		if (used)
-			cov_say("COV-BITS %zu %u %s", k, first, chars);
+			say("COV-BITS %zu %u %s", k, first, chars);
 	}
 }
 
@@ -204,7 +190,7 @@ static void dump_object(size_t k, const char *path, const char *name, uint64_t *
 	size_t len = 0;
 	char *data = read_big(path, GCDA_MAX, &len);
 	if (!data) {
-		cov_say("COV-ERR %zu %s read:%s", k, name, errname(errno));
+		say("COV-ERR %zu %s read:%s", k, name, errname(errno));
 		return;
 	}
 	const char *bad = len >= GCDA_MAX ? "file-too-big" : len % 4 ? "length-not-words" : NULL;
@@ -218,9 +204,9 @@ static void dump_object(size_t k, const char *path, const char *name, uint64_t *
 	if (!bad)
 		bad = scan_gcda(w, len / 4, bits, &total, &hits);
 	if (bad)
-		cov_say("COV-ERR %zu %s %s", k, name, bad);
+		say("COV-ERR %zu %s %s", k, name, bad);
 	else {
-		cov_say("COV-OBJ %zu %u %u %s", k, total, hits, name);
+		say("COV-OBJ %zu %u %u %s", k, total, hits, name);
 		say_bits(k, bits, total);
 		*sum_counters += total;
 		*sum_hits += hits;
@@ -254,7 +240,7 @@ int coverage_dump(const char *dir)
 			i--;
 		root = i;
 	}
-	cov_say("COV-BEGIN %zu", files.n);
+	say("COV-BEGIN %zu", files.n);
 	uint64_t counters = 0, hits = 0;
 	for (size_t k = 0; k < files.n; k++) {
 		char name[COV_MAX_PATH + 1];
@@ -262,7 +248,7 @@ int coverage_dump(const char *dir)
 		dump_object(k, files.v[k], name, &counters, &hits);
 		free(files.v[k]);
 	}
-	cov_say("COV-END %zu %llu %llu", files.n, (unsigned long long)counters, (unsigned long long)hits);
+	say("COV-END %zu %llu %llu", files.n, (unsigned long long)counters, (unsigned long long)hits);
 	free(files.v);
 	return (int)files.n;
 }
