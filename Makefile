@@ -14,6 +14,9 @@ TEST_LDLIBS := -ljansson
 # Library modules (the guest probe is a separate static binary, not part of it).
 LIB_DIRS := common topologies acpi-gen runner results
 LIB_SRC  := $(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c))
+# The campaign driver's library lives beside the fuzz harnesses (fuzz/campaign*.c);
+# the harnesses themselves are built by fuzz/Makefile with clang.
+LIB_SRC  += $(wildcard fuzz/campaign*.c)
 CLI_SRC  := $(wildcard cli/*.c)
 TEST_SRC := $(wildcard tests/*.c)
 

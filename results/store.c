@@ -69,6 +69,11 @@ static int step_done(struct store *s, sqlite3_stmt *st, const char *doing, char 
 	return 0;
 }
 
+int store_step(struct store *s, sqlite3_stmt *st, const char *doing, char **err)
+{
+	return step_done(s, st, doing, err);
+}
+
 /* A one-row, one-integer query; *found false when there is no row. */
 static int query_id(struct store *s, sqlite3_stmt *st, long long *id, bool *found, char **err)
 {
