@@ -1,11 +1,12 @@
 /* runner/kernel_build.c: self-built kernels. One build tree per source
  * package + config fragment (cache_dir()/build/TREEKEY/linux): x86_64
- * defconfig + the fragment, `make olddefconfig`. A kernel's patches are
+ * defconfig (or tinyconfig, base-config=) + the fragment, `make olddefconfig`. A kernel's patches are
  * applied to that tree, `make bzImage` runs (through ccache), the bzImage is
  * copied to kernels/NAME-KEY/, and the patches are reversed, so kernels that
  * differ only by a patch rebuild a few files instead of the whole kernel.
  * A flock on build/TREEKEY.lock keeps two topofarm processes out of one tree. */
 #include "runner/kernels.h"
+#include "runner/build_progress.h"
 #include "common/buf.h"
 #include "common/fsutil.h"
 #include "common/proc.h"
@@ -31,6 +32,8 @@ struct build {
 	char **env;       /* CC/ccache/KBUILD settings for every make */
 	char cc[64];
 	double t0;
+	double make_t0;   /* when make bzImage started (progress rate) */
+	long planned;     /* compile steps the dry run announced; 0: unknown */
 };
 
 static double now_seconds(void)
@@ -38,12 +41,6 @@ static double now_seconds(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static char *format_duration(double seconds)
-{
-	long s = (long)(seconds + 0.5);
-	return s >= 60 ? xasprintf("%ldm%02lds", s / 60, s % 60) : xasprintf("%lds", s);
 }
 
 static void phase(const struct build *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -151,12 +148,16 @@ static int check_fragment(struct build *b, char **err)
 
 static int configure_tree(struct build *b, char **err)
 {
-	phase(b, "configuring (x86_64 defconfig + %s, make olddefconfig)", b->k->config);
-	char *defconfig[] = { "make", b->cc, "defconfig", NULL };
-	if (run_in_tree(b, defconfig, 600, "make defconfig", err))
+	const char *base = kernel_base_config(b->k);
+	phase(b, "configuring (x86_64 %s + %s, make olddefconfig)", base, b->k->config);
+	char *base_argv[] = { "make", b->cc, (char *)base, NULL };
+	char *what = xasprintf("make %s", base);
+	int base_rc = run_in_tree(b, base_argv, 600, what, err);
+	free(what);
+	if (base_rc)
 		return -1;
 	/* Later assignments win in Kconfig, so appending the fragment to the
-	 * defconfig result is a merge. */
+	 * base config is a merge. */
 	char *cfg_path = path_join(b->tree, ".config");
 	char *cfg = read_file(cfg_path, NULL);
 	char *frag = read_file(b->k->config_path, NULL);
@@ -328,15 +329,13 @@ struct ticker {
 	bool done;
 };
 
-static long count_objects(const char *log)
+/* What the build has done so far, as a line. */
+static char *progress_now(const struct build *b)
 {
-	char *text = read_file(log, NULL);
-	long n = 0;
-	for (char *p = text; p && (p = strstr(p, "\n  ")); p += 3)
-		if (!strncmp(p + 3, "CC ", 3) || !strncmp(p + 3, "AS ", 3))
-			n++;
+	char *text = read_file(b->log, NULL);
+	long done = build_progress_done(text);
 	free(text);
-	return n;
+	return build_progress_line(b->k->name, done, b->planned, now_seconds() - b->make_t0);
 }
 
 /* On a terminal the line is redrawn every 5 s; in a log (CI), a new line
@@ -354,10 +353,9 @@ static void *tick(void *arg)
 		pthread_cond_timedwait(&t->cond, &t->lock, &until);
 		if (t->done)
 			break;
-		char *d = format_duration(now_seconds() - t->b->t0);
-		fprintf(stderr, "%sbuilding %s: %s, %ld objects%s", tty ? "\r" : "", t->b->k->name, d,
-			count_objects(t->b->log), tty ? "\033[K" : "\n");
-		free(d);
+		char *line = progress_now(t->b);
+		fprintf(stderr, "%s%s%s", tty ? "\r" : "", line, tty ? "\033[K" : "\n");
+		free(line);
 	}
 	if (tty)
 		fputs("\r\033[K", stderr);
@@ -365,11 +363,38 @@ static void *tick(void *arg)
 	return NULL;
 }
 
+/* The whole, for the progress line: `make -n bzImage` lists every compile
+ * step make would run now (all of them in a fresh tree, a few after a
+ * patch). It stops early with an error at the link step (vmlinux.a does
+ * not exist in a dry run), after every directory has been walked, so its
+ * exit status is not checked: an empty count just means "no estimate". */
+static long count_planned(struct build *b, const char *jobs_arg)
+{
+	char *out = path_join(b->top, "dry-run.txt");
+	unlink(out);
+	char *argv[] = { "make", b->cc, (char *)jobs_arg, "-n", "bzImage", NULL };
+	struct proc_opts o = { .cwd = b->tree, .out_path = out, .env = b->env, .timeout = 600 };
+	struct proc_result r = { 0 };
+	proc_run(argv, &o, &r);
+	proc_result_free(&r);
+	char *text = read_file(out, NULL);
+	long n = build_progress_planned(text);
+	free(text);
+	unlink(out);
+	free(out);
+	return n;
+}
+
 static int make_bzimage(struct build *b, char **err)
 {
 	char jobs_arg[32];
 	snprintf(jobs_arg, sizeof jobs_arg, "-j%d", jobs());
-	phase(b, "building bzImage with make %s (log: %s)", jobs_arg, b->log);
+	if (b->verbose) {
+		phase(b, "counting the objects to build (make -n bzImage)");
+		b->planned = count_planned(b, jobs_arg);
+	}
+	phase(b, "building bzImage with make %s: %ld objects to build (log: %s)", jobs_arg, b->planned, b->log);
+	b->make_t0 = now_seconds();
 	char *argv[] = { "make", b->cc, jobs_arg, "bzImage", NULL };
 	struct ticker t = { .b = b, .lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER };
 	pthread_t th;
@@ -603,7 +628,7 @@ int kernel_build_source(const struct kernel_entry *k, bool verbose, char **err)
 	}
 	if (rc == 0) {
 		image = kernel_image_path(k);
-		char *d = format_duration(now_seconds() - b.t0);
+		char *d = build_progress_duration(now_seconds() - b.t0);
 		phase(&b, "built in %s: %s", d, image ? image : "?");
 		free(d);
 	}
