@@ -39,6 +39,10 @@ $(B)/topofarm: $(call obj,$(CLI_SRC)) $(B)/libtopofarm.a
 $(B)/tests/run: $(call obj,$(TEST_SRC)) $(B)/libtopofarm.a
 	$(CC) $(CFLAGS) $(EXTRA_LDFLAGS) -o $@ $^ $(LDLIBS) $(TEST_LDLIBS)
 
+# results/frame_skip.c embeds results/frame-skip.conf (.incbin): rebuild it
+# when the list changes.
+$(B)/results/frame_skip.o: results/frame-skip.conf
+
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -c -o $@ $<

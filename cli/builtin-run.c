@@ -142,7 +142,7 @@ struct result {
 struct pair {
 	const struct topology *t;
 	const struct kernel_entry *k;
-	char *image, *source, *dir;
+	char *image, *vmlinux, *source, *dir;
 	char hash[65];
 	int next_attempt;
 	int missing;                  /* runs still to do */
@@ -374,7 +374,8 @@ static pid_t job_start(void *vctx, int job, int try, void **token)
 	char *dir = xasprintf("%s/%d", p->dir, tk->attempt);
 	struct boot_request rq = {
 		.topo = p->t, .kernel_name = p->k->name, .kernel_image = p->image,
-		.kernel_source = p->source, .kernel_cmdline = p->k->cmdline, .base_initrd = c->base_initrd, .run_dir = dir,
+		.kernel_source = p->source, .kernel_cmdline = p->k->cmdline,
+		.kernel_vmlinux = p->vmlinux, .base_initrd = c->base_initrd, .run_dir = dir,
 		.campaign = c->campaign, .attempt = tk->attempt, .qemu = c->o->qemu,
 		.accel = c->accel, .timeout = c->o->timeout, .silence = c->o->silence,
 	};
@@ -508,6 +509,7 @@ static void setup_pairs(struct run_ctx *c, const struct topo_set *set, const str
 			p->t = &set->v[i];
 			p->k = ks[j];
 			p->image = kernel_image_path(ks[j]);
+			p->vmlinux = kernel_vmlinux_path(ks[j]);
 			p->source = kernel_describe(ks[j]);
 			p->dir = xasprintf("%s/runs/%s/%s", c->o->out, p->t->name, p->k->name);
 			topo_hash(p->t, p->hash);
@@ -537,7 +539,7 @@ static void free_ctx(struct run_ctx *c)
 		struct pair *p = &c->pairs[i];
 		for (int j = 0; j < p->n_results; j++)
 			free(p->results[j].title);
-		free(p->results), free(p->image), free(p->source), free(p->dir);
+		free(p->results), free(p->image), free(p->vmlinux), free(p->source), free(p->dir);
 	}
 	free(c->pairs), free(c->job_pair), free(c->base_initrd), free(c->campaign);
 	if (c->store)

@@ -76,41 +76,26 @@ static const char help[] =
 "    failure); 2 usage error, an unreadable log (named on stderr) or a bad\n"
 "    --known file (FILE:LINE: what was expected).\n";
 
-/* With --vmlinux: the frames of report p with file:line (faddr2line's way). */
+/* With --vmlinux: every report's frames get file:line (faddr2line's way). */
 static const char *vmlinux_path;
 static int symbolize_errors;
 
-static void print_frames(const struct triage_report *p, struct json *j)
+static void symbolize(struct triage_result *r)
 {
-	struct symbolized s;
 	char *err = NULL;
-	if (!vmlinux_path || !p->text)
-		return;
-	if (symbolize_text(vmlinux_path, p->text, &s, &err) != 0) {
+	if (vmlinux_path && triage_symbolize(r, vmlinux_path, &err) != 0) {
 		if (!symbolize_errors++)
 			fprintf(stderr, "topofarm triage: --vmlinux: %s\n", err);
 		free(err);
-		return;
 	}
-	if (j) {
-		json_key(j, "frames");
-		json_array_begin(j);
-	}
-	for (int i = 0; i < s.n; i++) {
-		if (j) {
-			json_object_begin(j);
-			json_key(j, "frame");
-			json_string(j, s.v[i].frame);
-			json_key(j, "where");
-			json_string(j, s.v[i].where);
-			json_object_end(j);
-		} else {
-			printf("      %-48s %s\n", s.v[i].frame, s.v[i].where ? s.v[i].where : "?");
-		}
-	}
-	if (j)
-		json_array_end(j);
-	symbolized_free(&s);
+}
+
+static void print_frames(const struct triage_report *p)
+{
+	if (p->symbols.n)
+		printf("    frames (%s):\n", vmlinux_path);
+	for (int i = 0; i < p->symbols.n; i++)
+		printf("      %-48s %s\n", p->symbols.v[i].frame, p->symbols.v[i].where ? p->symbols.v[i].where : "?");
 }
 
 static void print_human(const char *path, const struct triage_result *r)
@@ -136,9 +121,7 @@ static void print_human(const char *path, const struct triage_result *r)
 		       !p->taint ? "unknown" : *p->taint ? p->taint : "not tainted", p->offset);
 		if (p->known_bug)
 			printf("    known bug: %s%s%s\n", p->known_bug, p->fix ? ", fix: " : "", p->fix ? p->fix : "");
-		if (vmlinux_path)
-			printf("    frames (%s):\n", vmlinux_path);
-		print_frames(p, NULL);
+		print_frames(p);
 	}
 	if (r->n_reports_dropped)
 		printf("  (%d more reports not kept)\n", r->n_reports_dropped);
@@ -175,14 +158,6 @@ static void print_json(const char *path, const struct triage_result *r)
 	for (int i = 0; i < r->n_reports; i++)
 		triage_report_json(&j, &r->reports[i], true);
 	json_array_end(&j);
-	if (vmlinux_path) {
-		/* frames of the most serious report, with file:line */
-		for (int i = 0; i < r->n_reports; i++)
-			if (r->title && !strcmp(r->reports[i].title, r->title)) {
-				print_frames(&r->reports[i], &j);
-				break;
-			}
-	}
 	json_object_end(&j);
 	buf_putc(&b, '\n');
 	fwrite(b.s, 1, b.len, stdout);
@@ -283,6 +258,7 @@ static int run_triage(int argc, char **argv)
 		}
 		struct triage_result r;
 		triage_log(text, len, end, known, &r);
+		symbolize(&r);
 		struct divergence d = { 0 };
 		if (have_topo && r.outcome == OUTCOME_PASS) {
 			divergence_check(&topo, text, len, NULL, &d);

@@ -38,6 +38,9 @@ void report_write_text(struct buf *out, const struct report_data *d);
 void report_write_html(struct buf *out, const struct report_data *d);
 void report_write_junit(struct buf *out, const struct report_data *d);
 void report_write_json(struct buf *out, const struct report_data *d);
+/* KCIDB v5 JSON for KernelCI (results/report_kcidb.c): byte-identical for
+ * the same store. */
+void report_write_kcidb(struct buf *out, const struct report_data *d);
 
 /* ---- shared by the formats ---- */
 
@@ -66,6 +69,9 @@ char *report_read_console(const struct run_record *r, size_t max, size_t *len, s
  * max_lines after), or the report's own text when the log is gone. NULL if
  * the run has no report. Caller frees. */
 char *report_excerpt(const struct run_record *r, int max_lines);
+/* The main report's frames with file:line, one "  FRAME  WHERE" line each
+ * (symbols known: the kernel's vmlinux was), or NULL. Caller frees. */
+char *report_frames(const struct run_record *r);
 /* The QEMU command line, shell-quoted from argv_text; NULL if unknown. */
 char *report_qemu_command(const struct run_record *r);
 /* The commands that rebuild and rerun this case, one per line with '#'

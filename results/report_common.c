@@ -191,6 +191,17 @@ char *report_read_console(const struct run_record *r, size_t max, size_t *len, s
 	return data;
 }
 
+char *report_frames(const struct run_record *r)
+{
+	const struct triage_report *p = report_main(r);
+	if (!p || !p->symbols.n)
+		return NULL;
+	struct buf b = BUF_INIT;
+	for (int i = 0; i < p->symbols.n; i++)
+		buf_printf(&b, "%-48s %s\n", p->symbols.v[i].frame, p->symbols.v[i].where ? p->symbols.v[i].where : "?");
+	return buf_steal(&b);
+}
+
 char *report_excerpt(const struct run_record *r, int max_lines)
 {
 	const struct triage_report *p = report_main(r);

@@ -221,6 +221,13 @@ static void put_divergence(struct buf *b, const struct run_record *r)
 
 static void put_console(struct buf *b, const struct run_record *r)
 {
+	char *frames = report_frames(r);
+	if (frames) {
+		buf_puts(b, "<h4>Frames (file:line from the kernel's vmlinux)</h4>\n<pre class=\"frames\">");
+		esc(b, frames);
+		buf_puts(b, "</pre>\n");
+		free(frames);
+	}
 	char *excerpt = report_excerpt(r, 60);
 	if (excerpt) {
 		buf_puts(b, "<h4>Console excerpt</h4>\n<pre class=\"excerpt\">");

@@ -130,6 +130,12 @@ static void put_bucket_section(struct buf *b, const struct report_data *d, const
 		buf_printf(b, "phase:         %s\n", p->phase);
 	if (p && p->taint)
 		buf_printf(b, "taint:         %s\n", *p->taint ? p->taint : "not tainted");
+	const char *where = p ? symbolized_where(&p->symbols, p->frame) : NULL;
+	if (where) {
+		char *line = xasprintf("guilty frame:  %s at %s", p->frame, where);
+		put_clean(b, line, "");
+		free(line);
+	}
 	buf_printf(b, "first seen:    %s%s%s\n", g->first_seen ? g->first_seen : "?",
 		   g->first_kernel ? " on " : "", g->first_kernel ? g->first_kernel : "");
 	buf_printf(b, "last seen:     %s\n", g->last_seen ? g->last_seen : "?");
@@ -170,6 +176,12 @@ static void put_bucket_section(struct buf *b, const struct report_data *d, const
 		buf_puts(b, "\nlayout model vs kernel (the lines that differ):\n");
 		put_clean(b, both, "  ");
 		free(both);
+	}
+	char *frames = report_frames(r);
+	if (frames) {
+		buf_puts(b, "\nframes (file:line from the kernel's vmlinux):\n");
+		put_clean(b, frames, "  ");
+		free(frames);
 	}
 	char *excerpt = report_excerpt(r, 60);
 	if (excerpt) {

@@ -491,8 +491,8 @@ static int insert_report(struct store *s, struct add_ctx *c, long long run, int 
 		goto fail;
 	*any_new |= is_new;
 	if (store_prepare(s, "INSERT INTO reports(run_id, seq, title, signature, frame, family, first_line, phase,"
-			     " taint, corrupted, benign, known_bug, fix, offset, text, new_signature)"
-			     " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)", &st, err) < 0)
+			     " taint, corrupted, benign, known_bug, fix, offset, text, new_signature, frames)"
+			     " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17)", &st, err) < 0)
 		goto fail;
 	sqlite3_bind_int64(st, 1, run);
 	sqlite3_bind_int(st, 2, seq);
@@ -510,6 +510,9 @@ static int insert_report(struct store *s, struct add_ctx *c, long long run, int 
 	sqlite3_bind_int64(st, 14, (long long)p->offset);
 	store_bind_text(st, 15, p->text);
 	sqlite3_bind_int(st, 16, is_new);
+	char *frames = symbolized_to_lines(&p->symbols);
+	store_bind_text(st, 17, frames);
+	free(frames);
 	free(sig);
 	return step_done(s, st, "adding a report", err);
 fail:

@@ -62,6 +62,7 @@ static void read_report_row(sqlite3_stmt *st, struct triage_report *p)
 	p->fix = store_column_dup(st, c++);
 	p->offset = (size_t)sqlite3_column_int64(st, c++);
 	p->text = store_column_dup(st, c++);
+	symbolized_from_lines((const char *)sqlite3_column_text(st, c++), &p->symbols);
 }
 
 static int find_run(const struct store_runs *out, long long id, int *last)
@@ -140,7 +141,7 @@ static int load_run_details(struct store *s, const char *campaign, struct store_
 	if (load_children(s, campaign, out, "reports",
 			  "reports.title, reports.frame, reports.family, reports.first_line,"
 			  " reports.phase, reports.taint, reports.corrupted, reports.benign, reports.known_bug,"
-			  " reports.fix, reports.offset, reports.text", "reports.seq", add_report, err) < 0)
+			  " reports.fix, reports.offset, reports.text, reports.frames", "reports.seq", add_report, err) < 0)
 		return -1;
 	if (load_children(s, campaign, out, "divergences",
 			  "divergences.grp, divergences.model, divergences.kernel", "divergences.seq",

@@ -97,6 +97,9 @@ static const char *const migrations[] = {
 	"  bug INTEGER NOT NULL,"
 	"  state TEXT NOT NULL,"        /* reached, triggered or detected */
 	"  PRIMARY KEY(run_id, bug));",
+	/* 4: a report's frames with file:line when the kernel's vmlinux was known
+	 * ("FRAME\tWHERE" lines, results/symbolize.h). */
+	"ALTER TABLE reports ADD COLUMN frames TEXT;",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

@@ -421,6 +421,25 @@ static int copy_file(const char *from, const char *to)
 	return rc;
 }
 
+/* A kernel built with debug info keeps its vmlinux beside the bzImage, for
+ * file:line in triage (kernel_vmlinux_path); without, it is not worth the
+ * space: function names and sizes are in the console's frames already. */
+static int keep_vmlinux(struct build *b, const char *dir)
+{
+	char *cfg_path = path_join(b->tree, ".config");
+	char *cfg = read_file(cfg_path, NULL);
+	int rc = 0;
+	if (cfg && strstr(cfg, "\nCONFIG_DEBUG_INFO=y\n")) {
+		char *from = path_join(b->tree, "vmlinux"), *to = path_join(dir, "vmlinux");
+		rc = copy_file(from, to);
+		free(from);
+		free(to);
+	}
+	free(cfg);
+	free(cfg_path);
+	return rc;
+}
+
 static int install_image(struct build *b, char **err)
 {
 	char *dest = xasprintf("%s/kernels/%s-%s", cache_dir(), kernel_cache_name(b->k), b->key);
@@ -446,6 +465,10 @@ static int install_image(struct build *b, char **err)
 			       release ? release : "?", kernel_cache_name(b->k), b->key);
 	if (copy_file(from, to) != 0 || copy_file(cfg_from, cfg_to) != 0) {
 		*err = xasprintf("the build produced no %s", from);
+		goto out;
+	}
+	if (keep_vmlinux(b, tmp) != 0) {
+		*err = xasprintf("cannot copy %s/vmlinux (the kernel has DEBUG_INFO: triage symbols)", b->tree);
 		goto out;
 	}
 	for (size_t i = 0; i < b->k->n_patches; i++) {

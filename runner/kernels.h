@@ -98,6 +98,14 @@ int kernel_default_pair(const struct kernel_catalogue *cat,
  * or built yet (or built from other inputs than the entry names now).
  * Caller frees. */
 char *kernel_image_path(const struct kernel_entry *k);
+/* The kernel's vmlinux (symbols for triage), or NULL: image= kernels their
+ * vmlinux=; built kernels kernels/NAME-KEY/vmlinux (kept when the config has
+ * DEBUG_INFO); Debian kernels kernels/NAME-VERSION/vmlinux once
+ * kernel_fetch_symbols got it. Caller frees. */
+char *kernel_vmlinux_path(const struct kernel_entry *k);
+/* Debian kernels: downloads the image's -dbg package (same version) and keeps
+ * only its vmlinux. The kernel must be fetched. 0, or -1 with *err. */
+int kernel_fetch_symbols(const struct kernel_entry *k, bool verbose, char **err);
 /* The version the cache holds: the package version of a Debian kernel
  * (6.1.192-1), the kernel release of a built one (6.1.192). NULL if absent. */
 char *kernel_cached_version(const struct kernel_entry *k);

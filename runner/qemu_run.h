@@ -30,6 +30,7 @@ struct boot_request {
 	const char *kernel_image;     /* bzImage / vmlinuz path */
 	const char *kernel_source;    /* for the record: "deb PKG" or "source + config + patches" */
 	const char *kernel_cmdline;   /* the catalogue's cmdline= for this kernel, or NULL */
+	const char *kernel_vmlinux;   /* its vmlinux (symbols for the reports), or NULL */
 	const char *base_initrd;      /* initramfs_base() path */
 	const char *run_dir;          /* created if missing; emptied of earlier files */
 	const char *campaign;
@@ -47,6 +48,7 @@ struct boot {
 	char *setup_error;            /* why it could not start (the run is then infra) */
 	struct run_record rec;        /* filled as far as known before the boot */
 	char *sock_dir;               /* private directory of the QMP socket */
+	char *vmlinux;                /* the request's kernel_vmlinux, for triage symbols */
 	int timeout;
 };
 

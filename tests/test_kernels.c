@@ -346,6 +346,40 @@ TEST(kernels_list_shows_an_empty_cache)
 	proc_result_free(&r);
 }
 
+/* `kernels path --vmlinux`: the symbols of an image= kernel are its
+ * vmlinux=; a kernel with none says how to get them (exit 3). */
+TEST(kernels_path_vmlinux_names_the_symbols_or_how_to_get_them)
+{
+	const char *dir = test_tmpdir();
+	unsigned char img[0x400] = { 0 };
+	img[0x202] = 'H', img[0x203] = 'd', img[0x204] = 'r', img[0x205] = 'S';
+	img[0x20e] = 0x00, img[0x20f] = 0x01;        /* version string at 0x300 */
+	memcpy(img + 0x300, "6.1.0 (test)", 12);
+	char *image = path_join(dir, "bzImage"), *vmlinux = path_join(dir, "vmlinux");
+	char *conf = path_join(dir, "mine.conf");
+	REQUIRE(write_file(image, img, sizeof img) == 0);
+	REQUIRE(write_file_str(vmlinux, "not really an ELF") == 0);
+	REQUIRE(write_file_str(conf, "kernel mine image=bzImage vmlinux=vmlinux\nkernel bare image=bzImage\n"
+				     "include shipped\n") == 0);
+	struct proc_result r;
+	char *with[] = { "kernels", "--catalogue", conf, "path", "--vmlinux", "mine", NULL };
+	CHECK_INT(run_topofarm(dir, NULL, with, &r), 0);
+	CHECK_CONTAINS(r.out, vmlinux);
+	proc_result_free(&r);
+	char *bare[] = { "kernels", "--catalogue", conf, "path", "--vmlinux", "bare", NULL };
+	CHECK_INT(run_topofarm(dir, NULL, bare, &r), 3);
+	CHECK_CONTAINS(r.out, "bare has no vmlinux (give it vmlinux=)");
+	proc_result_free(&r);
+	char *deb[] = { "kernels", "--catalogue", conf, "path", "--vmlinux", "debian-6.1", NULL };
+	CHECK_INT(run_topofarm(dir, NULL, deb, &r), 3);
+	CHECK_CONTAINS(r.out, "topofarm kernels fetch --symbols");
+	proc_result_free(&r);
+	char *built[] = { "kernels", "--catalogue", conf, "fetch", "--symbols", "--quiet", "mine", NULL };
+	CHECK_INT(run_topofarm(dir, NULL, built, &r), 0);     /* image= kernels have nothing to fetch */
+	proc_result_free(&r);
+	free(image), free(vmlinux), free(conf);
+}
+
 /* ---- slow: the real thing ---- */
 
 struct background_run {
