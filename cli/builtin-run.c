@@ -17,6 +17,7 @@
 #include "runner/plan.h"
 #include "runner/qemu_run.h"
 #include "runner/scheduler.h"
+#include "runner/mem_budget.h"
 #include "topologies/topo_load.h"
 #include <dirent.h>
 #include <errno.h>
@@ -91,7 +92,9 @@ static const char help[] =
 "                      catalogue kernel debian-6.1.0-N, 47 <= N <= 56)\n"
 "    --kernel PATH     also boot this bzImage, as it is (a one-off without a\n"
 "                      catalogue entry; named image-FILE); alone, only it\n"
-"    -j N              boots at a time (default: the number of CPUs)\n"
+"    -j N              boots at a time (default: the number of CPUs); lowered\n"
+"                      when MemAvailable cannot hold N guests of the largest\n"
+"                      layout (never below 1; docs/runner.md, Memory)\n"
 "    --out DIR         results directory (default results/out)\n"
 "    --rerun K         boot every topology on every kernel K times (default 1)\n"
 "    --timeout S       whole-run limit in seconds, overriding each topology's\n"
@@ -570,12 +573,24 @@ static int run_all(struct run_ctx *c, int argc, char **argv)
 	}
 	free(cmd);
 	int n_jobs = count_jobs(c), done_before = 0;
-	for (int i = 0; i < c->n_pairs; i++)
+	uint64_t largest = 0;
+	for (int i = 0; i < c->n_pairs; i++) {
 		done_before += c->pairs[i].n_results;
+		const struct topology *t = c->pairs[i].t;
+		uint64_t guest = t->maxmem > t->memory ? t->maxmem : t->memory;
+		if (c->pairs[i].missing && guest > largest)
+			largest = guest;
+	}
+	/* Fewer guests at once when free memory cannot hold -j of the largest. */
+	char *mem_note = NULL;
+	int parallel = mem_budget_jobs(c->o->jobs, mem_budget_available(), largest, &mem_note);
+	if (mem_note)
+		fprintf(stderr, "topofarm run: %s\n", mem_note);
+	free(mem_note);
 	fprintf(stderr, "topofarm run: %d run%s to do (%d already finished in %s), %d at a time, accel %s\n", n_jobs,
-		n_jobs == 1 ? "" : "s", done_before, c->o->out, c->o->jobs, c->accel);
+		n_jobs == 1 ? "" : "s", done_before, c->o->out, parallel, c->accel);
 	struct sched_ops ops = { c, job_start, job_finish, job_abandon };
-	struct sched_opts so = { .parallel = c->o->jobs, .max_tries = MAX_TRIES, .progress = true };
+	struct sched_opts so = { .parallel = parallel, .max_tries = MAX_TRIES, .progress = true };
 	struct sched_stats st;
 	int sig = sched_run(n_jobs, &ops, &so, &st);
 	if (sig) {
