@@ -49,9 +49,10 @@ $(B)/%.o: %.c
 
 # The guest probe: a static binary that runs as the initramfs's init helper.
 probe: build/guest/probe
-build/guest/probe: runner/guest/probe.c
+PROBE_SRC := runner/guest/probe.c common/line_frame.c common/sha256.c
+build/guest/probe: $(PROBE_SRC)
 	@mkdir -p $(dir $@)
-	$(CC) $(WARN) -O2 -static -o $@ $<
+	$(CC) -I. $(WARN) -O2 -static -o $@ $(PROBE_SRC)
 
 san:
 	$(MAKE) B=build-san EXTRA_CFLAGS="$(SAN_FLAGS)" EXTRA_LDFLAGS="$(SAN_FLAGS)" build-san/topofarm build-san/tests/run

@@ -165,6 +165,13 @@ int triage_symbolize(struct triage_result *t, const char *vmlinux, char **err)
 		/* nm or addr2line failing on the file fails the same for every report */
 		if (p->text && !p->symbols.n && symbolize_text(vmlinux, p->text, &p->symbols, err) != 0)
 			return -1;
+		/* A vmlinux without debug info (or of another build) resolves
+		 * nothing: the frames as printed say all there is. */
+		bool any = false;
+		for (int f = 0; f < p->symbols.n && !any; f++)
+			any = p->symbols.v[f].where != NULL;
+		if (!any)
+			symbolized_free(&p->symbols);
 	}
 	return 0;
 }

@@ -27,7 +27,8 @@ void symbolized_free(struct symbolized *s);
 
 struct triage_result;
 /* Symbolizes every report of a triage result (report->symbols), the same for
- * `triage --vmlinux` and a run on a kernel whose vmlinux is known. 0, or -1
+ * `triage --vmlinux` and a run on a kernel whose vmlinux is known. A report
+ * none of whose frames resolves keeps none (no debug info). 0, or -1
  * with *err (the first failure; reports already done keep their frames). */
 int triage_symbolize(struct triage_result *t, const char *vmlinux, char **err);
 /* file:line of the first resolved frame of function func ("deactivate_slab"),

@@ -27,6 +27,8 @@ void cline_clean(struct cline *l, const char *raw, size_t n, struct buf *scratch
 /* The message after the next embedded "[ 12.345678]" timestamp at or after
  * from (interleaved output glued to a line), or NULL. */
 const char *cline_next_embedded(const struct cline *l, const char *from, size_t *msg_len);
+/* The '[' of the first "[ 12.345678]" timestamp in s[0..end), or NULL. */
+const char *cline_find_timestamp(const char *s, const char *end);
 /* Skips a printk timestamp / caller id / <level> prefix. */
 const char *cline_skip_prefix(const char *s, const char *end);
 

@@ -211,6 +211,8 @@ static int add_attr(struct parser *p, struct kernel_entry *k, const char *file, 
 		slot = &k->vmlinux;
 	else if (!strcmp(key, "source"))
 		slot = &k->source;
+	else if (!strcmp(key, "tree"))
+		slot = &k->tree;
 	else if (!strcmp(key, "config"))
 		slot = &k->config;
 	else if (!strcmp(key, "note"))
@@ -222,7 +224,7 @@ static int add_attr(struct parser *p, struct kernel_entry *k, const char *file, 
 	else if (!strcmp(key, "base-config"))
 		slot = &k->base_config;
 	else if (strcmp(key, "patch") != 0) {
-		rc = fail(p, file, line, "unknown key '%s' (expected deb, source, image, vmlinux, config, base-config, "
+		rc = fail(p, file, line, "unknown key '%s' (expected deb, source, tree, image, vmlinux, config, base-config, "
 			  "patch, base, cmdline or note)", key);
 		goto out;
 	}
@@ -260,7 +262,7 @@ static int add_attr(struct parser *p, struct kernel_entry *k, const char *file, 
 		rc = fail(p, file, line, "'%s=' given twice for kernel '%s'", key, k->name);
 		goto out;
 	}
-	if (slot == &k->image || slot == &k->vmlinux) {
+	if (slot == &k->image || slot == &k->vmlinux || slot == &k->tree) {
 		/* Relative to the catalogue; the file may appear later (a build
 		 * that is still running): kernels fetch says when it is missing. */
 		char *dir = dir_of(file);
@@ -288,12 +290,20 @@ static int check_entry(struct parser *p, struct kernel_entry *k)
 	if (k->cmdline && strpbrk(k->cmdline, "\n\r\""))
 		return fail(p, k->file, k->line, "kernel '%s': cmdline= must be one line without quotes", k->name);
 	if (k->base) {
-		if (k->deb || k->source || k->image || k->vmlinux || k->config || k->base_config || k->n_patches)
+		if (k->deb || k->source || k->tree || k->image || k->vmlinux || k->config || k->base_config || k->n_patches)
 			return fail(p, k->file, k->line, "kernel '%s': base= takes the image of another kernel; "
-				    "it cannot also have deb=, source=, image=, config=, base-config= or patch=", k->name);
+				    "it cannot also have deb=, source=, tree=, image=, config=, base-config= or patch=", k->name);
 		return 0;   /* the rest is checked on the base, once everything is read */
 	}
-	k->kind = k->source ? KERNEL_SOURCE : k->image ? KERNEL_IMAGE : KERNEL_DEB;
+	k->kind = k->source || k->tree ? KERNEL_SOURCE : k->image ? KERNEL_IMAGE : KERNEL_DEB;
+	if (k->tree && (k->deb || k->source || k->image || k->n_patches))
+		return fail(p, k->file, k->line, "kernel '%s': tree= is a kernel checkout built as it is "
+			    "(commit or leave uncommitted what it should contain); it takes config= and cmdline= "
+			    "only, no deb=, source=, image= or patch=", k->name);
+	if (k->tree && !k->config)
+		return fail(p, k->file, k->line, "kernel '%s': tree= needs config=FRAGMENT", k->name);
+	if (k->tree)
+		return 0;
 	if (k->image && (k->deb || k->source || k->config || k->base_config || k->n_patches))
 		return fail(p, k->file, k->line,
 			    "kernel '%s': image= is a kernel as built; it takes no deb=, source=, config=, "
@@ -556,6 +566,7 @@ static int resolve_bases(struct parser *p)
 		k->image = b->image ? xstrdup(b->image) : NULL;
 		k->vmlinux = b->vmlinux ? xstrdup(b->vmlinux) : NULL;
 		k->source = b->source ? xstrdup(b->source) : NULL;
+		k->tree = b->tree ? xstrdup(b->tree) : NULL;
 		k->config = b->config ? xstrdup(b->config) : NULL;
 		k->config_path = b->config_path ? xstrdup(b->config_path) : NULL;
 		k->base_config = b->base_config ? xstrdup(b->base_config) : NULL;
@@ -574,7 +585,7 @@ char *kernel_describe(const struct kernel_entry *k)
 	else if (k->kind == KERNEL_IMAGE)
 		buf_printf(&b, "image %s", k->image);
 	else {
-		buf_printf(&b, "%s + %s", k->source, k->config);
+		buf_printf(&b, "%s%s + %s", k->tree ? "tree " : "", k->tree ? k->tree : k->source, k->config);
 		if (strcmp(kernel_base_config(k), "defconfig") != 0)
 			buf_printf(&b, " on %s", kernel_base_config(k));
 		for (size_t i = 0; i < k->n_patches; i++)
@@ -682,6 +693,7 @@ static void entry_free(struct kernel_entry *k)
 	free(k->image);
 	free(k->vmlinux);
 	free(k->source);
+	free(k->tree);
 	free(k->config);
 	free(k->config_path);
 	free(k->base_config);
@@ -736,7 +748,9 @@ int kernel_build_keys(const struct kernel_entry *k, char tree_key[17], char key[
 		st->keys_done = -1;
 		free(st->key_err);
 		st->key_err = NULL;
-		char *version = k->source ? kernel_installed_version(k->source) : NULL;
+		char *tree_err = NULL;
+		char *version = k->tree ? kernel_tree_state(k->tree, &tree_err)
+			      : k->source ? kernel_installed_version(k->source) : NULL;
 		char *fragment = k->config_path ? read_file(k->config_path, NULL) : NULL;
 		/* The base joins the hashed config text only when it is not the
 		 * default, so defconfig-based kernels keep their build keys. */
@@ -748,16 +762,25 @@ int kernel_build_keys(const struct kernel_entry *k, char tree_key[17], char key[
 		bool ok = version && config;
 		for (size_t i = 0; ok && i < k->n_patches; i++)
 			ok = (texts[i] = read_file(k->patch_paths[i], NULL)) != NULL;
-		if (!k->source)
+		if (!k->source && !k->tree)
 			st->key_err = xasprintf("kernel '%s' is not built from source", k->name);
+		else if (tree_err)
+			st->key_err = tree_err, tree_err = NULL;
 		else if (!version)
 			st->key_err = xasprintf("source package %s is not installed "
 						"(apt-get install %s, or tools/install-deps)", k->source, k->source);
 		else if (!ok)
 			st->key_err = xasprintf("kernel '%s': cannot read its config fragment or patches", k->name);
 		else {
-			kernel_compute_keys(k->source, version, config, (const char *const *)texts,
+			kernel_compute_keys(k->tree ? k->tree : k->source, version, config, (const char *const *)texts,
 					    k->n_patches, st->tree_key, st->key);
+			if (k->tree) {
+				/* One O= directory per checkout + fragment, whatever its
+				 * state: kbuild rebuilds only what changed. */
+				char *any_state = xasprintf("tree %s", k->tree), unused[17];
+				kernel_compute_keys(any_state, "", config, NULL, 0, st->tree_key, unused);
+				free(any_state);
+			}
 			st->keys_done = 1;
 		}
 		for (size_t i = 0; i < k->n_patches; i++)
@@ -765,6 +788,7 @@ int kernel_build_keys(const struct kernel_entry *k, char tree_key[17], char key[
 		free(texts);
 		free(config);
 		free(version);
+		free(tree_err);
 	}
 	if (st->keys_done < 0) {
 		/* Not remembered: installing the source package fixes it. */

@@ -9,6 +9,8 @@
  *   kernels/NAME-VERSION/boot/vmlinuz-*     an unpacked Debian kernel
  *   kernels/NAME.current                   which unpacked version NAME uses
  *   kernels/NAME-KEY/bzImage               a self-built kernel (KEY: build key)
+ *   build/TREEKEY/obj/                      tree= kernels: the O= build directory of
+ *                                          a checkout + config (incremental builds)
  *   build/TREEKEY/linux/                    one build tree per source+config;
  *                                          kernels differing only by patches share it
  *   build/TREEKEY.lock                     flock()ed while the tree is in use
@@ -30,6 +32,7 @@ struct kernel_entry {
 	enum kernel_kind kind;
 	char *deb;             /* KERNEL_DEB: the binary package, e.g. linux-image-6.1.0-56-amd64 */
 	char *source;          /* KERNEL_SOURCE: the source package, e.g. linux-source-6.1 */
+	char *tree;            /* KERNEL_SOURCE from a checkout (tree=): its absolute path; source is NULL */
 	char *config;          /* KERNEL_SOURCE: the fragment as written (config=) */
 	char *config_path;     /* ... resolved to a readable file */
 	char *base_config;     /* KERNEL_SOURCE: the make target the fragment goes on top of
@@ -133,6 +136,11 @@ char *kernel_build_tree_path(const char *tree_key);
  * e.g. "6.1.0-56-amd64 (debian-kernel@lists.debian.org) #1 SMP ...". NULL if
  * the file is not a bzImage. Caller frees. */
 char *kernel_image_version(const char *image_path);
+
+/* A tree= checkout's state for build keys: "HEAD" or "HEAD+diff-HASH" when
+ * tracked files have uncommitted changes. NULL with *err if it is not a git
+ * checkout. Caller frees. */
+char *kernel_tree_state(const char *tree, char **err);
 
 /* Internal to runner/kernel_*.c. */
 int kernel_fetch_deb(const struct kernel_entry *k, bool verbose, char **err);

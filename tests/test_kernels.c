@@ -3,6 +3,7 @@
  * keys, the bzImage version reader, the `topofarm kernels` verb, and (slow)
  * a real Debian fetch and a real patched build into empty caches. */
 #include "tests/harness.h"
+#include "tests/util.h"
 #include "runner/kernels.h"
 #include "runner/build_progress.h"
 #include "common/buf.h"
@@ -36,6 +37,8 @@ static char *dump_catalogue(const struct kernel_catalogue *cat)
 			buf_printf(&b, " source=%s config=%s", k->source, rel(k->config_path));
 		if (k->base_config)
 			buf_printf(&b, " base-config=%s", k->base_config);
+		if (k->tree)
+			buf_printf(&b, " tree=%s config=%s", rel(k->tree), rel(k->config_path));
 		if (k->image)
 			buf_printf(&b, " image=%s", rel(k->image));
 		if (k->vmlinux)
@@ -256,6 +259,76 @@ TEST(kernel_entry_keys_share_the_tree_of_a_pair)
 	kernel_catalogue_free(cat);
 }
 
+/* The keys of a tree= kernel, from a real git checkout: one build directory
+ * (tree key) whatever its state; the kernel key moves with a commit and with
+ * an uncommitted edit, and comes back when the edit is undone. */
+static void tree_keys(const char *conf, char tree_key[17], char key[17])
+{
+	struct kernel_catalogue *cat = NULL;
+	char *err = NULL;
+	REQUIRE(kernel_catalogue_load(conf, &cat, &err) == 0);
+	if (kernel_build_keys(kernel_find(cat, "mine"), tree_key, key, &err) != 0)
+		test_fail(__FILE__, __LINE__, "%s", err);
+	free(err);
+	kernel_catalogue_free(cat);
+}
+
+static void git(const char *dir, const char *a, const char *b, const char *c)
+{
+	char *argv[] = { "git", "-C", (char *)dir, "-c", "user.name=t", "-c", "user.email=t@t",
+			 (char *)a, (char *)b, (char *)c, NULL };
+	struct proc_result r;
+	if (run_captured(argv, 60, &r) != 0)
+		test_fail(__FILE__, __LINE__, "git %s: %s", a, r.out ? r.out : "");
+	proc_result_free(&r);
+}
+
+TEST(kernel_tree_keys_follow_head_and_uncommitted_changes)
+{
+	char *dir = path_join(test_tmpdir(), "linux");
+	char *file = path_join(dir, "Makefile"), *conf = path_join(test_tmpdir(), "k.conf");
+	mkdir_p(dir, 0755);
+	REQUIRE(write_file_str(file, "VERSION = 6\n") == 0);
+	char *conf_text = xasprintf("kernel mine tree=%s config=farm.config\n", dir);
+	REQUIRE(write_file_str(conf, conf_text) == 0);
+	char t0[17], k0[17], t1[17], k1[17], t2[17], k2[17], t3[17], k3[17];
+
+	struct kernel_catalogue *cat = NULL;
+	char *err = NULL;
+	REQUIRE(kernel_catalogue_load(conf, &cat, &err) == 0);
+	CHECK(kernel_build_keys(kernel_find(cat, "mine"), t0, k0, &err) != 0);
+	CHECK_CONTAINS(err, "not a git checkout with a commit");
+	free(err);
+	kernel_catalogue_free(cat);
+
+	git(dir, "init", "-q", ".");
+	git(dir, "add", "Makefile", NULL);
+	git(dir, "commit", "-qm", "one");
+	tree_keys(conf, t0, k0);
+	tree_keys(conf, t1, k1);
+	CHECK_STR(k0, k1);                      /* stable */
+
+	REQUIRE(write_file_str(file, "VERSION = 7\n") == 0);
+	tree_keys(conf, t1, k1);
+	CHECK_STR(t0, t1);                      /* same build directory */
+	CHECK(strcmp(k0, k1) != 0);             /* another kernel */
+
+	REQUIRE(write_file_str(file, "VERSION = 8\n") == 0);
+	tree_keys(conf, t2, k2);
+	CHECK(strcmp(k1, k2) != 0);
+
+	REQUIRE(write_file_str(file, "VERSION = 6\n") == 0);
+	tree_keys(conf, t3, k3);
+	CHECK_STR(k0, k3);                      /* undone: the first build again */
+
+	REQUIRE(write_file_str(file, "VERSION = 7\n") == 0);
+	git(dir, "commit", "-qam", "two");
+	tree_keys(conf, t3, k3);
+	CHECK_STR(t0, t3);
+	CHECK(strcmp(k0, k3) != 0 && strcmp(k1, k3) != 0);   /* committed differs from dirty */
+	free(dir), free(file), free(conf), free(conf_text);
+}
+
 TEST(kernel_image_version_reads_the_setup_header)
 {
 	unsigned char img[0x400] = { 0 };
@@ -282,12 +355,6 @@ TEST(kernel_image_version_reads_the_setup_header)
 }
 
 /* ---- the verb, run as a real process ---- */
-
-static const char *topofarm_bin(void)
-{
-	const char *bin = getenv("TOPOFARM_BIN");
-	return bin && *bin ? bin : "build-san/topofarm";
-}
 
 /* Runs topofarm with ARGS (NULL-terminated) and a private cache. */
 static int run_topofarm(const char *cache, const char *ccache, char **const args, struct proc_result *r)

@@ -7,6 +7,8 @@
  * and the kernel under test may die at any moment, so:
  *   - every line goes out with one write(2), no stdio buffering;
  *   - lines are bounded (LINE_MAX_OUT), long lists are truncated with "...";
+ *   - every line ends in a frame (common/line_frame.h: a hash of the line),
+ *     so the host never takes a line a kernel printk was spliced into;
  *   - a line is printed BEFORE each risky read or write, so a crash can be
  *     attributed to the block / pfn range being touched;
  *   - kernel errors (EBUSY, EINVAL...) are printed by errno name and never
@@ -31,6 +33,7 @@
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
+#include "common/line_frame.h"
 
 #define TAG "@@TOPOFARM "
 #define LINE_MAX_OUT 1024
@@ -73,19 +76,27 @@ static void say(const char *fmt, ...)
 	char line[LINE_MAX_OUT];
 	size_t tag = strlen(TAG);
 	memcpy(line, TAG, tag);
+	/* Room for the frame (" ~" + 8 hex digits) and the newline. */
+	size_t room = sizeof line - (LINE_FRAME_LEN - 1) - 1;
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(line + tag, sizeof line - tag - 1, fmt, ap);
+	int n = vsnprintf(line + tag, room - tag, fmt, ap);
 	va_end(ap);
 	size_t len = tag + (n < 0 ? 0 : (size_t)n);
-	if (len > sizeof line - 2) {
-		len = sizeof line - 2;
+	if (len > room - 1) {
+		len = room - 1;
 		memcpy(line + len - 3, "...", 3);
 	}
 	/* Control characters from sysfs text never reach the host's parser. */
 	for (size_t i = tag; i < len; i++)
 		if ((unsigned char)line[i] < 0x20 || line[i] == 0x7f)
 			line[i] = '?';
+	/* The frame lets the host tell a whole line from one a kernel printk
+	 * was spliced into (common/line_frame.h). */
+	char frame[LINE_FRAME_LEN];
+	line_frame_trailer(line, len, frame);
+	memcpy(line + len, frame, LINE_FRAME_LEN - 1);
+	len += LINE_FRAME_LEN - 1;
 	line[len++] = '\n';
 	write_all(line, len);
 }
