@@ -8,6 +8,7 @@
 #include "common/buf.h"
 #include "common/fsutil.h"
 #include "common/json.h"
+#include "results/coverage.h"
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,7 +59,10 @@ static const char help[] =
 "                  outcome, title, frame, signature, reached_guest,\n"
 "                  guest_done, kernel_release, reports (each with title,\n"
 "                  frame, family, first_line, phase, taint, corrupted,\n"
-"                  benign, known_bug, fix, offset, signature, text).\n"
+"                  benign, known_bug, fix, offset, signature, text) and\n"
+"                  coverage (a gcov kernel's boot coverage: edges,\n"
+"                  objects, counters, complete, bad_lines, object_errors,\n"
+"                  problem; null without; docs/coverage.md).\n"
 "    --known FILE  Known-benign/known-bug list to use instead of the\n"
 "                  built-in one (format: results/known.conf).\n"
 "    --vmlinux F   Give every frame (func+0xOFF/0xLEN) of a report its\n"
@@ -107,7 +111,7 @@ static void print_frames(const struct triage_report *p)
 		printf("      %-48s %s\n", p->symbols.v[i].frame, p->symbols.v[i].where ? p->symbols.v[i].where : "?");
 }
 
-static void print_human(const char *path, const struct triage_result *r)
+static void print_human(const char *path, const struct triage_result *r, const struct coverage *cov)
 {
 	printf("%s: %s\n", path, outcome_name(r->outcome));
 	if (r->title) {
@@ -134,6 +138,11 @@ static void print_human(const char *path, const struct triage_result *r)
 	}
 	if (r->n_reports_dropped)
 		printf("  (%d more reports not kept)\n", r->n_reports_dropped);
+	if (cov->present) {
+		char *sum = coverage_summary(cov);
+		printf("  coverage:  %s\n", sum);
+		free(sum);
+	}
 }
 
 static void json_str_or_null(struct json *j, const char *k, const char *v)
@@ -142,7 +151,7 @@ static void json_str_or_null(struct json *j, const char *k, const char *v)
 	json_string(j, v);      /* NULL -> null */
 }
 
-static void print_json(const char *path, const struct triage_result *r)
+static void print_json(const char *path, const struct triage_result *r, const struct coverage *cov)
 {
 	struct buf b = BUF_INIT;
 	struct json j;
@@ -162,6 +171,7 @@ static void print_json(const char *path, const struct triage_result *r)
 	json_key(&j, "reports_dropped");
 	json_int(&j, r->n_reports_dropped);
 	triage_canaries_json(&j, r);
+	coverage_json(&j, cov);
 	json_key(&j, "reports");
 	json_array_begin(&j);
 	for (int i = 0; i < r->n_reports; i++)
@@ -268,6 +278,8 @@ static int run_triage(int argc, char **argv)
 		struct triage_result r;
 		triage_log(text, len, end, known, &r);
 		symbolize(&r);
+		struct coverage cov;
+		coverage_parse(text, len, &cov);
 		struct divergence d = { 0 };
 		if (have_topo && r.outcome == OUTCOME_PASS) {
 			divergence_check(&topo, text, len, NULL, &d);
@@ -279,9 +291,10 @@ static int run_triage(int argc, char **argv)
 		free(text);
 		const char *shown = from_stdin ? "<stdin>" : logs[i];
 		if (json)
-			print_json(shown, &r);
+			print_json(shown, &r, &cov);
 		else
-			print_human(shown, &r);
+			print_human(shown, &r, &cov);
+		coverage_free(&cov);
 		if (!json && d.n) {
 			char *both = divergence_text(&d);
 			fputs(both, stdout);

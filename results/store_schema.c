@@ -121,6 +121,18 @@ static const char *const migrations[] = {
 	"  PRIMARY KEY(campaign_id, seq));"
 	"CREATE INDEX campaign_plan_layout ON campaign_plan(layout_id);"
 	"ALTER TABLE campaigns ADD COLUMN seconds REAL NOT NULL DEFAULT 0;",
+	/* 6: boot coverage of a gcov kernel (results/coverage.h): the edge set
+	 * as edge_set_encode() writes it, and how complete the dump was. */
+	"CREATE TABLE run_coverage ("
+	"  run_id INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,"
+	"  edge_count INTEGER NOT NULL,"
+	"  objects INTEGER NOT NULL,"
+	"  counters INTEGER NOT NULL,"
+	"  complete INTEGER NOT NULL,"
+	"  bad_lines INTEGER NOT NULL,"
+	"  object_errors INTEGER NOT NULL,"
+	"  problem TEXT,"
+	"  edges BLOB NOT NULL);",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
