@@ -154,6 +154,9 @@ int model_compute(const struct topology *t, struct model *m, char **err);
 /* The same on a BIOS-e820 whose top-of-low-RAM reservation is
  * seabios_reserve bytes (layout_compute_with(); 0: the default). */
 int model_compute_with(const struct topology *t, uint64_t seabios_reserve, struct model *m, char **err);
+/* The same on a layout already computed with layout_compute(t) (the fuzz
+ * harness has it from gen_mutate): takes it over, *l is left empty. */
+int model_compute_from_layout(const struct topology *t, struct layout *l, struct model *m);
 void model_free(struct model *m);
 
 /* The model's discrete facts, each a small integer id (docs/model.md has

@@ -43,19 +43,19 @@ static void line(struct model *m, const char *fmt, ...)
 	va_start(ap, fmt);
 	buf_vprintf(&b, fmt, ap);
 	va_end(ap);
-	m->numa_lines = xrealloc(m->numa_lines, sizeof *m->numa_lines * (size_t)(m->n_numa_lines + 1));
+	m->numa_lines = xgrow(m->numa_lines, (size_t)m->n_numa_lines, sizeof *m->numa_lines);
 	m->numa_lines[m->n_numa_lines++] = buf_steal(&b);
 }
 
 static void push_range(struct mem_range **v, int *n, struct mem_range r)
 {
-	*v = xrealloc(*v, sizeof **v * (size_t)(*n + 1));
+	*v = xgrow(*v, (size_t)*n, sizeof **v);
 	(*v)[(*n)++] = r;
 }
 
 static void push_srat(struct model *m, int node, int64_t pxm, uint64_t start, uint64_t end, bool hotplug, bool nv)
 {
-	m->srat = xrealloc(m->srat, sizeof *m->srat * (size_t)(m->n_srat + 1));
+	m->srat = xgrow(m->srat, (size_t)m->n_srat, sizeof *m->srat);
 	m->srat[m->n_srat++] = (struct model_srat_line){ node, (uint32_t)pxm, start, end, hotplug, nv };
 }
 
@@ -258,7 +258,7 @@ static const struct topo_cmdline *numa_option(const struct topology *t)
 
 static void add_node(struct model *m, int id, int64_t pxm, bool cpus)
 {
-	m->nodes = xrealloc(m->nodes, sizeof *m->nodes * (size_t)(m->n_nodes + 1));
+	m->nodes = xgrow(m->nodes, (size_t)m->n_nodes, sizeof *m->nodes);
 	struct model_node *nd = &m->nodes[m->n_nodes++];
 	memset(nd, 0, sizeof *nd);
 	nd->id = id;

@@ -111,15 +111,33 @@ static struct parsed {
 	struct topology t;
 } parsed[PARSED_SLOTS];
 
-static void remember_parsed(uint64_t h, size_t size, const struct topology *t)
+/* Keeps t (taken over: the caller must not free it) as the parse of the
+ * text with this hash. */
+static void remember_parsed(uint64_t h, size_t size, struct topology *t)
 {
 	struct parsed *p = &parsed[h % PARSED_SLOTS];
 	if (p->used)
 		topo_free(&p->t);
-	topo_clone(t, &p->t);
+	p->t = *t;
+	memset(t, 0, sizeof *t);
 	p->hash = h;
 	p->len = size;
 	p->used = true;
+}
+
+/* The cached parse itself (read only; valid until the next remember_parsed). */
+static const struct topology *parse_peek(const uint8_t *data, size_t size)
+{
+	uint64_t h = text_hash(data, size);
+	struct parsed *p = &parsed[h % PARSED_SLOTS];
+	if (p->used && p->hash == h && p->len == size)
+		return &p->t;
+	struct topology t;
+	struct topo_error err;
+	if (topo_parse((const char *)data, size, "fuzz", &t, &err))
+		return NULL;
+	remember_parsed(h, size, &t);
+	return &p->t;
 }
 
 static bool parse_cached(const uint8_t *data, size_t size, struct topology *out)
@@ -133,7 +151,9 @@ static bool parse_cached(const uint8_t *data, size_t size, struct topology *out)
 	struct topo_error err;
 	if (topo_parse((const char *)data, size, "fuzz", out, &err))
 		return false;
-	remember_parsed(h, size, out);
+	struct topology keep;
+	topo_clone(out, &keep);
+	remember_parsed(h, size, &keep);
 	return true;
 }
 
@@ -172,10 +192,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		feature_counters[NOT_A_LAYOUT] = 1;
 		return 0;
 	}
-	struct topo_issues is;
-	topo_validate(&t, &is);
 	struct model m;
-	if (!is.n_errors && model_compute(&t, &m, NULL) == 0) {
+	if (!topo_validate_errors(&t) && model_compute(&t, &m, NULL) == 0) {
 		if (gen_bootable(&t, &m.layout)) {
 			struct feature_set fs;
 			layout_features(&t, &m, &fs);
@@ -189,7 +207,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		model_free(&m);
 	}
-	topo_issues_free(&is);
 	topo_free(&t);
 	return 0;
 }
@@ -227,14 +244,17 @@ size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsi
 			size_t n = fresh(data, max_size, &r);
 			return n ? n : LLVMFuzzerMutate(data, size, max_size);
 		}
+		/* The last round keeps the layout its checks computed: the model
+		 * starts from it instead of laying the topology out again. */
 		int done = 0;
+		struct layout l;
 		for (int k = 0; k < rounds; k++) {
-			if (gen_mutate(&t, &r, NULL) != 0)
+			if (gen_mutate(&t, &r, k == rounds - 1 ? &l : NULL) != 0)
 				break;
 			done++;
 		}
 		struct model m;
-		if (done == rounds && model_compute(&t, &m, NULL) == 0) {
+		if (done == rounds && model_compute_from_layout(&t, &l, &m) == 0) {
 			layout_features(&t, &m, &last_mutant.fs);
 			model_free(&m);
 			char *text = topo_print(&t);
@@ -247,7 +267,6 @@ size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsi
 				last_mutant.valid = true;
 				/* libFuzzer mutates a mutant again (-mutate_depth): keep it parsed. */
 				remember_parsed(last_mutant.hash, n, &t);
-				topo_free(&t);
 				return n;
 			}
 			topo_free(&t);
@@ -266,17 +285,19 @@ size_t LLVMFuzzerCustomCrossOver(const uint8_t *data1, size_t size1, const uint8
 {
 	struct rng r;
 	rng_seed(&r, seed, 0xc505);
-	struct topology a, b;
+	struct topology a;
 	if (!parse_cached(data1, size1, &a))
 		return 0;
-	if (!parse_cached(data2, size2, &b)) {
+	const struct topology *b = parse_peek(data2, size2);   /* only read: no copy */
+	if (!b) {
 		topo_free(&a);
 		return 0;
 	}
 	size_t n = 0;
 	struct model m;
 	last_mutant.valid = false;
-	if (gen_crossover(&a, &b, &r) == 0 && model_compute(&a, &m, NULL) == 0) {
+	struct layout l;
+	if (gen_crossover_layout(&a, b, &r, &l) == 0 && model_compute_from_layout(&a, &l, &m) == 0) {
 		layout_features(&a, &m, &last_mutant.fs);
 		model_free(&m);
 		char *text = topo_print(&a);
@@ -293,6 +314,5 @@ size_t LLVMFuzzerCustomCrossOver(const uint8_t *data1, size_t size1, const uint8
 		free(text);
 	}
 	topo_free(&a);
-	topo_free(&b);
 	return n;
 }
