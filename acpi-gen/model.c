@@ -132,6 +132,7 @@ void model_free(struct model *m)
 		free(m->numa_lines[i]);
 	free(m->numa_lines);
 	free(m->srat);
+	free(m->emu_to_phys);
 	free(m->meminfo);
 	free(m->dropped);
 	free(m->nodes);
