@@ -3,7 +3,8 @@
  * operation of the generator (topologies/gen.h: the same operations the
  * strategies are built from) and prints it back; the custom crossover
  * gives one layout a whole part of another (machine, command line,
- * firmware tables, hotplug steps). Every input libFuzzer tries is thus a
+ * firmware tables, hotplug steps). The mutator itself is
+ * topologies/layout_mutate.c, shared with the campaign. Every input libFuzzer tries is thus a
  * valid, bootable layout. The coverage signal is not code
  * coverage (the libraries are built without it) but the layout's features
  * (topologies/layout_features.h, the layout model's facts among them),
@@ -11,8 +12,9 @@
  * the corpus keeps layouts that differ in ways the kernel can notice.
  * `topofarm gen --from-corpus` turns the corpus into .topo files.
  * Two caches keep text round trips off the hot path: parsed corpus entries
- * and mutants (the mutator clones the parsed entry instead of parsing its
- * text again; libFuzzer mutates each mutant up to -mutate_depth times),
+ * and mutants (the mutator reads the parsed entry in place instead of
+ * parsing its text again, and a mutant's parse is kept as it was built;
+ * libFuzzer mutates each mutant up to -mutate_depth times),
  * and the features of the mutant just printed (the run that follows finds
  * them by the text's hash; any other input takes the full parse, validate,
  * lay out and extract path). The sanitizer build (layout_fuzz, built with
@@ -22,6 +24,7 @@
  * sets it reached and prints them at exit (bench/fuzz compares that with `gen`). */
 #include "topologies/gen.h"
 #include "topologies/layout_features.h"
+#include "topologies/layout_mutate.h"
 #include "topologies/topo_edit.h"
 #include "acpi-gen/model.h"
 #include <stdint.h>
@@ -236,46 +239,29 @@ size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsi
 		if (n)
 			return n;
 	}
-	int rounds = rng_chance(&r, 20) ? (int)rng_range(&r, 2, 4) : 1;
 	last_mutant.valid = false;
-	for (int attempt = 0; attempt < 16; attempt++) {
-		struct topology t;
-		if (!parse_cached(data, size, &t)) {
-			size_t n = fresh(data, max_size, &r);
-			return n ? n : LLVMFuzzerMutate(data, size, max_size);
-		}
-		/* The last round keeps the layout its checks computed: the model
-		 * starts from it instead of laying the topology out again. */
-		int done = 0;
-		struct layout l;
-		for (int k = 0; k < rounds; k++) {
-			if (gen_mutate(&t, &r, k == rounds - 1 ? &l : NULL) != 0)
-				break;
-			done++;
-		}
-		struct model m;
-		if (done == rounds && model_compute_from_layout(&t, &l, &m) == 0) {
-			layout_features(&t, &m, &last_mutant.fs);
-			model_free(&m);
-			char *text = topo_print(&t);
-			size_t n = strlen(text);
-			if (n <= max_size) {
-				memcpy(data, text, n);
-				free(text);
-				last_mutant.hash = text_hash(data, n);
-				last_mutant.len = n;
-				last_mutant.valid = true;
-				/* libFuzzer mutates a mutant again (-mutate_depth): keep it parsed. */
-				remember_parsed(last_mutant.hash, n, &t);
-				return n;
-			}
-			topo_free(&t);
-			free(text);
-			continue;
-		}
-		topo_free(&t);
+	struct topology t;
+	const struct topology *parent = parse_peek(data, size);   /* only read: no copy */
+	if (!parent) {
+		size_t n = fresh(data, max_size, &r);
+		return n ? n : LLVMFuzzerMutate(data, size, max_size);
 	}
-	return size;
+	char *text;
+	int rc = layout_mutant(parent, &r, &t, &last_mutant.fs, &text);
+	if (rc != 0)
+		return size;
+	size_t n = strlen(text);
+	if (n <= max_size) {
+		memcpy(data, text, n);
+		last_mutant.hash = text_hash(data, n);
+		last_mutant.len = n;
+		last_mutant.valid = true;
+		/* libFuzzer mutates a mutant again (-mutate_depth): keep it parsed. */
+		remember_parsed(last_mutant.hash, n, &t);
+	}
+	free(text);
+	topo_free(&t);
+	return last_mutant.valid ? n : size;
 }
 
 /* Crossover on the structure: the first layout takes one whole part of the

@@ -686,6 +686,16 @@ static void handle_role(struct triage *t, const struct header_match *m, const ch
 		if (!strcmp(t->phase, "early boot"))
 			set_phase(t, "init", 4);
 		break;
+	case HDR_LEAK_SUMMARY:
+		/* kmemleak prints each leak (kmemleak.verbose=1) before this
+		 * count; without them the count is the only trace of a leak. */
+		if (!(r->open && r->fam == FAM_LEAK) && !(t->last.valid && t->last.fam == FAM_LEAK)) {
+			start_report(t, FAM_LEAK, msg, ml);
+			t->cur.ended = true;
+			close_report(t, false, false);
+			return;
+		}
+		break;
 	case HDR_LINUX_VERSION:
 		if (!t->release) {
 			const char *v = msg + strlen("Linux version "), *e = v;

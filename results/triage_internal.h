@@ -76,6 +76,8 @@ enum header_role {
 	HDR_FREEING_INIT,       /* "Freeing unused kernel ...": init is next */
 	HDR_RUN_INIT,           /* "Run /init as init process" */
 	HDR_LINUX_VERSION,      /* "Linux version 6.1.0 (...)" */
+	HDR_LEAK_SUMMARY,       /* "kmemleak: N new suspected memory leaks": a leak
+				   report of its own unless the leaks were printed */
 };
 
 struct header_match {

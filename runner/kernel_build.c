@@ -131,7 +131,7 @@ static int jobs(void)
  * Kconfig silently drops a symbol whose dependencies are not met. */
 static int check_fragment(struct build *b, char **err)
 {
-	char *frag = read_file(b->k->config_path, NULL);
+	char *frag = kernel_config_text(b->k);
 	char *cfg_path = path_join(b->obj, ".config");
 	char *cfg = read_file(cfg_path, NULL);
 	struct buf missing = BUF_INIT;
@@ -159,7 +159,7 @@ static int check_fragment(struct build *b, char **err)
 	if (missing.len) {
 		*err = xasprintf("the config fragment %s was not honoured by `make olddefconfig` "
 				 "(missing dependencies?); these lines differ in %s:\n%s",
-				 b->k->config_path, cfg_path, missing.s);
+				 b->k->config, cfg_path, missing.s);
 		rc = -1;
 	}
 	buf_free(&missing);
@@ -178,10 +178,10 @@ static int configure_tree(struct build *b, char **err)
 	 * defconfig result is a merge. */
 	char *cfg_path = path_join(b->obj, ".config");
 	char *cfg = read_file(cfg_path, NULL);
-	char *frag = read_file(b->k->config_path, NULL);
+	char *frag = kernel_config_text(b->k);
 	int rc = -1;
 	if (!cfg || !frag)
-		*err = xasprintf("cannot read %s or %s", cfg_path, b->k->config_path);
+		*err = xasprintf("cannot read %s or the fragments %s", cfg_path, b->k->config);
 	else {
 		char *merged = xasprintf("%s\n# ---- topofarm fragment %s ----\n%s\n", cfg, b->k->config, frag);
 		rc = write_file_str(cfg_path, merged);
@@ -580,7 +580,7 @@ static int prepare_tree(struct build *b, char **err)
 			mkdir_p(b->obj, 0755);
 			rc = configure_tree(b, err);
 			if (rc == 0)
-				rc = write_file_str(marker, b->k->config_path);
+				rc = write_file_str(marker, b->k->config);
 		} else
 			phase(b, "reusing the build directory %s", b->obj);
 		free(cfg);
@@ -597,7 +597,7 @@ static int prepare_tree(struct build *b, char **err)
 		if (rc == 0)
 			rc = configure_tree(b, err);
 		if (rc == 0)
-			rc = write_file_str(marker, b->k->config_path);
+			rc = write_file_str(marker, b->k->config);
 	} else
 		phase(b, "reusing the build tree %s", b->tree);
 	free(marker);

@@ -221,12 +221,18 @@ static int add_attr(struct parser *p, struct kernel_entry *k, const char *file, 
 		slot = &k->base;
 	else if (!strcmp(key, "cmdline"))
 		slot = &k->cmdline;
+	else if (!strcmp(key, "coverage"))
+		slot = &k->coverage;
 	else if (strcmp(key, "patch") != 0) {
-		rc = fail(p, file, line, "unknown key '%s' (expected deb, source, tree, image, vmlinux, config, patch, base, cmdline or note)", key);
+		rc = fail(p, file, line, "unknown key '%s' (expected deb, source, tree, image, vmlinux, config, patch, base, cmdline, coverage or note)", key);
 		goto out;
 	}
 	if (!*val && strcmp(key, "note") != 0) {
 		rc = fail(p, file, line, "'%s=' needs a value", key);
+		goto out;
+	}
+	if (slot == &k->coverage && strcmp(val, "gcov") != 0) {
+		rc = fail(p, file, line, "coverage=%s: the only kind of coverage is 'gcov'", val);
 		goto out;
 	}
 	if ((slot == &k->deb || slot == &k->source) && !valid_package_name(val)) {
@@ -264,11 +270,25 @@ static int add_attr(struct parser *p, struct kernel_entry *k, const char *file, 
 		goto out;
 	}
 	if (slot == &k->config) {
-		k->config_path = resolve_file(file, "kconfig", val);
-		if (!k->config_path) {
-			rc = fail(p, file, line, "config file '%s' not found next to the catalogue, "
-				  "in its kconfig/ or in runner/kconfig/", val);
-			goto out;
+		/* config=A,B: fragments applied in order (later lines win). */
+		for (const char *s = val; *s;) {
+			size_t n = strcspn(s, ",");
+			char *name = xstrndup(s, n);
+			char *path = n ? resolve_file(file, "kconfig", name) : NULL;
+			if (!path)
+				rc = fail(p, file, line, n ? "config file '%s' not found next to the catalogue, "
+					  "in its kconfig/ or in runner/kconfig/" : "config=%s: empty fragment name in the list",
+					  n ? name : val);
+			free(name);
+			if (rc)
+				goto out;
+			k->config_paths = xrealloc(k->config_paths, (k->n_configs + 1) * sizeof *k->config_paths);
+			k->config_paths[k->n_configs++] = path;
+			s += n;
+			if (*s == ',' && !*++s) {
+				rc = fail(p, file, line, "config=%s: empty fragment name in the list", val);
+				goto out;
+			}
 		}
 	}
 	*slot = xstrdup(val);
@@ -560,10 +580,13 @@ static int resolve_bases(struct parser *p)
 		k->source = b->source ? xstrdup(b->source) : NULL;
 		k->tree = b->tree ? xstrdup(b->tree) : NULL;
 		k->config = b->config ? xstrdup(b->config) : NULL;
-		k->config_path = b->config_path ? xstrdup(b->config_path) : NULL;
+		k->config_paths = dup_strings(b->config_paths, b->n_configs);
+		k->n_configs = b->n_configs;
 		k->patches = dup_strings(b->patches, b->n_patches);
 		k->patch_paths = dup_strings(b->patch_paths, b->n_patches);
 		k->n_patches = b->n_patches;
+		if (!k->coverage && b->coverage)
+			k->coverage = xstrdup(b->coverage);   /* a property of the image */
 	}
 	return 0;
 }
@@ -679,7 +702,9 @@ static void entry_free(struct kernel_entry *k)
 	free(k->source);
 	free(k->tree);
 	free(k->config);
-	free(k->config_path);
+	for (size_t i = 0; i < k->n_configs; i++)
+		free(k->config_paths[i]);
+	free(k->config_paths);
 	for (size_t i = 0; i < k->n_patches; i++) {
 		free(k->patches[i]);
 		free(k->patch_paths[i]);
@@ -689,6 +714,7 @@ static void entry_free(struct kernel_entry *k)
 	free(k->note);
 	free(k->base);
 	free(k->cmdline);
+	free(k->coverage);
 	free(k->file);
 	if (k->state)
 		free(k->state->key_err);
@@ -722,6 +748,22 @@ int kernel_default_pair(const struct kernel_catalogue *cat,
 	return 0;
 }
 
+char *kernel_config_text(const struct kernel_entry *k)
+{
+	struct buf b = BUF_INIT;
+	for (size_t i = 0; i < k->n_configs; i++) {
+		size_t len = 0;
+		char *text = read_file(k->config_paths[i], &len);
+		if (!text) {
+			buf_free(&b);
+			return NULL;
+		}
+		buf_printf(&b, "%s%s", text, len && text[len - 1] != '\n' ? "\n" : "");
+		free(text);
+	}
+	return b.s ? buf_steal(&b) : xstrdup("");
+}
+
 /* Build keys are computed once per entry (they need dpkg-query and the
  * contents of the fragment and patches). */
 int kernel_build_keys(const struct kernel_entry *k, char tree_key[17], char key[17], char **err)
@@ -734,7 +776,7 @@ int kernel_build_keys(const struct kernel_entry *k, char tree_key[17], char key[
 		char *tree_err = NULL;
 		char *version = k->tree ? kernel_tree_state(k->tree, &tree_err)
 			      : k->source ? kernel_installed_version(k->source) : NULL;
-		char *config = k->config_path ? read_file(k->config_path, NULL) : NULL;
+		char *config = k->n_configs ? kernel_config_text(k) : NULL;
 		char **texts = xcalloc(k->n_patches + 1, sizeof *texts);
 		bool ok = version && config;
 		for (size_t i = 0; ok && i < k->n_patches; i++)

@@ -33,9 +33,14 @@ static char *dump_catalogue(const struct kernel_catalogue *cat)
 		if (k->deb)
 			buf_printf(&b, " deb=%s", k->deb);
 		if (k->source)
-			buf_printf(&b, " source=%s config=%s", k->source, rel(k->config_path));
+			buf_printf(&b, " source=%s", k->source);
 		if (k->tree)
-			buf_printf(&b, " tree=%s config=%s", rel(k->tree), rel(k->config_path));
+			buf_printf(&b, " tree=%s", rel(k->tree));
+		if (k->source || k->tree) {
+			buf_puts(&b, " config=");
+			for (size_t j = 0; j < k->n_configs; j++)
+				buf_printf(&b, "%s%s", j ? "," : "", rel(k->config_paths[j]));
+		}
 		if (k->image)
 			buf_printf(&b, " image=%s", rel(k->image));
 		if (k->vmlinux)
@@ -46,6 +51,8 @@ static char *dump_catalogue(const struct kernel_catalogue *cat)
 			buf_printf(&b, " base=%s", k->base);
 		if (k->cmdline)
 			buf_printf(&b, " cmdline=\"%s\"", k->cmdline);
+		if (k->coverage)
+			buf_printf(&b, " coverage=%s", k->coverage);
 		if (k->note)
 			buf_printf(&b, " note=\"%s\"", k->note);
 		buf_printf(&b, " at %s:%d\n", rel(k->file), k->line);
@@ -189,7 +196,8 @@ TEST(kernel_shipped_catalogue_has_the_default_pair)
 	REQUIRE(kernel_catalogue_load("runner/kernels.conf", &cat, NULL) == 0);
 	first = kernel_find(cat, "farm-6.1-prefix");
 	REQUIRE(first && first->n_patches == 6);
-	CHECK(first->config_path[0] == '/');
+	REQUIRE(first->n_configs == 1);
+	CHECK(first->config_paths[0][0] == '/');
 	CHECK(first->patch_paths[0][0] == '/');
 	CHECK(path_exists(first->patch_paths[0]));
 	kernel_catalogue_free(cat);

@@ -33,10 +33,9 @@
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
+#include "runner/guest/probe.h"
 #include "common/line_frame.h"
 
-#define TAG "@@TOPOFARM "
-#define LINE_MAX_OUT 1024
 #define PLAN_MAX (64 * 1024)
 #define MAX_ARGS 64
 #define MAX_NODES 1024                 /* MAX_NUMNODES with NODES_SHIFT=10 */
@@ -69,9 +68,7 @@ static void write_all(const char *p, size_t n)
 	}
 }
 
-/* Prints one protocol line: TAG + text + '\n', in a single write. */
-__attribute__((format(printf, 1, 2)))
-static void say(const char *fmt, ...)
+void say(const char *fmt, ...)
 {
 	char line[LINE_MAX_OUT];
 	size_t tag = strlen(TAG);
@@ -101,7 +98,7 @@ static void say(const char *fmt, ...)
 	write_all(line, len);
 }
 
-static const char *errname(int e)
+const char *errname(int e)
 {
 	const char *s = strerrorname_np(e);
 	static char fallback[16];
@@ -158,9 +155,7 @@ static int read_text(const char *path, char *out, size_t outlen)
 	return 0;
 }
 
-/* Reads a whole (possibly large) proc file into a malloc'd string, at most
- * max bytes. Returns NULL with errno set. */
-static char *read_big(const char *path, size_t max, size_t *lenp)
+char *read_big(const char *path, size_t max, size_t *lenp)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -1521,9 +1516,10 @@ static void quiet_console(void)
 static void usage(void)
 {
 	static const char msg[] =
-		"usage: probe [--guest] [PLAN]\n"
+		"usage: probe [--guest] [PLAN] | probe --coverage DIR\n"
 		"Runs the topofarm guest plan (default /topofarm/plan; without one,\n"
-		"'probe nodes'). --guest allows steps that change memory/cpu state.\n";
+		"'probe nodes'). --guest allows steps that change memory/cpu state.\n"
+		"--coverage DIR prints the COV lines of the .gcda files under DIR.\n";
 	write_all(msg, sizeof msg - 1);
 }
 
@@ -1533,6 +1529,8 @@ int main(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--guest"))
 			guest_mode = 1;
+		else if (!strcmp(argv[i], "--coverage") && i + 1 < argc)
+			return coverage_dump(argv[i + 1]) > 0 ? 0 : 1;
 		else if (!strcmp(argv[i], "--help") || argv[i][0] == '-') {
 			usage();
 			return argv[i][1] == '-' && argv[i][2] == 'h' ? 0 : 2;
@@ -1559,5 +1557,6 @@ int main(int argc, char **argv)
 	}
 	int rc = run_plan(plan);
 	free(plan);
+	coverage_dump(NULL);
 	return rc;
 }
