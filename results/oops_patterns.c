@@ -103,6 +103,7 @@ static const struct header_row rows[] = {
 	{ "INFO: suspicious RCU usage", HDR_START, FAM_LOCKDEP },
 	{ "unreferenced object 0x", HDR_START, FAM_LEAK },
 	{ "kmemleak: unreferenced object 0x", HDR_START, FAM_LEAK },
+	{ "kmemleak: ", HDR_LEAK_SUMMARY, FAM_LEAK },
 	{ "usercopy: Kernel memory ", HDR_START, FAM_USERCOPY },
 	{ "stack guard page: ", HDR_DIE, FAM_STACK_GUARD },
 	{ "INFO: rcu_", HDR_START, FAM_RCU_STALL },
@@ -145,6 +146,8 @@ static bool confirm(const struct header_row *r, const char *msg, size_t len)
 		return memmem(msg, len, "blocked for more than", 21) != NULL;
 	if (r->fam == FAM_RCU_STALL)
 		return memmem(msg, len, "stall", 5) != NULL;
+	if (r->role == HDR_LEAK_SUMMARY)
+		return memmem(msg, len, "new suspected memory leak", 25) != NULL;
 	if (r->fam == FAM_STACK_GUARD && r->role == HDR_START)
 		return memmem(msg, len, "stack guard page was hit", 24) != NULL;
 	if (r->role == HDR_RUN_INIT)

@@ -77,6 +77,15 @@ char *report_qemu_command(const struct run_record *r);
 /* The commands that rebuild and rerun this case, one per line with '#'
  * comments, ending with the QEMU command line when known. */
 char *report_reproducer(const struct run_record *r);
+/* Boot coverage over time on one kernel (edge ids compare only within a
+ * kernel build): its runs with coverage in start order, each with its own
+ * edge count, the edges no earlier run reached, and the union so far.
+ * Returns the count; *out (caller frees) NULL when 0. */
+struct coverage_point {
+	int run;                      /* index into d->runs.v */
+	size_t edges, new_edges, total;
+};
+int report_coverage_timeline(const struct report_data *d, const char *kernel, struct coverage_point **out);
 /* A short id for anchors and names: layout--kernel--attempt, [a-z0-9._-] only. */
 char *report_run_anchor(const struct run_record *r);
 

@@ -209,6 +209,31 @@ static void put_canaries(struct buf *b, const struct report_data *d)
 	}
 }
 
+/* Boot coverage per kernel: each run's edges, the new ones, the total so far
+ * (the last TIMELINE_MAX runs; the total line covers all of them). */
+#define TIMELINE_MAX 40
+static void put_coverage(struct buf *b, const struct report_data *d)
+{
+	for (int k = 0; k < d->n_kernels; k++) {
+		struct coverage_point *v;
+		int n = report_coverage_timeline(d, d->kernels[k], &v);
+		if (!n)
+			continue;
+		buf_printf(b, "\nboot coverage on %s: %zu distinct edges in %d run%s\n", d->kernels[k],
+			   v[n - 1].total, n, n == 1 ? "" : "s");
+		buf_puts(b, "  started               edges    new  total  layout\n");
+		if (n > TIMELINE_MAX)
+			buf_printf(b, "  (%d earlier runs)\n", n - TIMELINE_MAX);
+		for (int i = n > TIMELINE_MAX ? n - TIMELINE_MAX : 0; i < n; i++) {
+			const struct run_record *r = &d->runs.v[v[i].run];
+			buf_printf(b, "  %-20s %6zu %6zu %6zu  %s #%d%s\n", r->started_at ? r->started_at : "?",
+				   v[i].edges, v[i].new_edges, v[i].total, r->layout_name, r->attempt,
+				   r->coverage.complete ? "" : " (incomplete)");
+		}
+		free(v);
+	}
+}
+
 void report_write_text(struct buf *b, const struct report_data *d)
 {
 	int by_outcome[OUTCOME__COUNT] = { 0 };
@@ -234,6 +259,7 @@ void report_write_text(struct buf *b, const struct report_data *d)
 	put_matrix(b, d);
 	put_buckets(b, d);
 	put_canaries(b, d);
+	put_coverage(b, d);
 	for (int i = 0; i < d->n_sigs; i++)
 		put_bucket_section(b, d, &d->sigs[i]);
 }

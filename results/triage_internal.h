@@ -27,6 +27,8 @@ void cline_clean(struct cline *l, const char *raw, size_t n, struct buf *scratch
 /* The message after the next embedded "[ 12.345678]" timestamp at or after
  * from (interleaved output glued to a line), or NULL. */
 const char *cline_next_embedded(const struct cline *l, const char *from, size_t *msg_len);
+/* The '[' of the first "[ 12.345678]" timestamp in s[0..end), or NULL. */
+const char *cline_find_timestamp(const char *s, const char *end);
 /* Skips a printk timestamp / caller id / <level> prefix. */
 const char *cline_skip_prefix(const char *s, const char *end);
 
@@ -74,6 +76,8 @@ enum header_role {
 	HDR_FREEING_INIT,       /* "Freeing unused kernel ...": init is next */
 	HDR_RUN_INIT,           /* "Run /init as init process" */
 	HDR_LINUX_VERSION,      /* "Linux version 6.1.0 (...)" */
+	HDR_LEAK_SUMMARY,       /* "kmemleak: N new suspected memory leaks": a leak
+				   report of its own unless the leaks were printed */
 };
 
 struct header_match {

@@ -33,8 +33,11 @@ struct kernel_entry {
 	char *deb;             /* KERNEL_DEB: the binary package, e.g. linux-image-6.1.0-56-amd64 */
 	char *source;          /* KERNEL_SOURCE: the source package, e.g. linux-source-6.1 */
 	char *tree;            /* KERNEL_SOURCE from a checkout (tree=): its absolute path; source is NULL */
-	char *config;          /* KERNEL_SOURCE: the fragment as written (config=) */
-	char *config_path;     /* ... resolved to a readable file */
+	char *config;          /* KERNEL_SOURCE: the fragment(s) as written (config=A,B) */
+	char **config_paths;   /* ... each resolved to a readable file, in order */
+	size_t n_configs;
+	char *base_config;     /* KERNEL_SOURCE: the make target the fragments go on top of
+				* (base-config=: "defconfig" when NULL, or "tinyconfig") */
 	char **patches;        /* patch= as written, in application order */
 	char **patch_paths;    /* ... resolved */
 	size_t n_patches;
@@ -43,6 +46,7 @@ struct kernel_entry {
 	char *note;            /* note="..." or NULL */
 	char *base;            /* base=NAME: boots NAME's image (same cache entry), with cmdline */
 	char *cmdline;         /* cmdline="...": kernel parameters added to every boot of this kernel */
+	char *coverage;        /* coverage=gcov: every boot reports boot coverage (docs/coverage.md) */
 	char *file;            /* where the entry was defined, for messages */
 	int line;
 	struct kernel_state *state;
@@ -71,6 +75,12 @@ char *kernel_catalogue_shipped_path(void);
  * "SOURCE + CONFIG + PATCH...", then " + cmdline ARGS" when it has any.
  * Caller frees. */
 char *kernel_describe(const struct kernel_entry *k);
+
+/* The config fragments of a source kernel, one after the other (a newline
+ * added after a file that lacks one): what the build appends to defconfig
+ * and what the build key covers. A single fragment is its file verbatim.
+ * NULL if one cannot be read. Caller frees. */
+char *kernel_config_text(const struct kernel_entry *k);
 
 /* The name the cache keeps the kernel's image under: its base= kernel's for
  * an alias, else its own. */
@@ -123,6 +133,9 @@ int kernel_build_keys(const struct kernel_entry *k, char tree_key[17], char key[
 void kernel_compute_keys(const char *source_pkg, const char *source_version,
 			 const char *config_text, const char *const *patch_texts, size_t n_patches,
 			 char tree_key[17], char key[17]);
+/* The make target a source kernel's fragment is applied on top of:
+ * "defconfig" (x86_64 defconfig, the default) or "tinyconfig". */
+const char *kernel_base_config(const struct kernel_entry *k);
 /* Where the build tree of tree_key lives (cache_dir()/build/KEY/linux). */
 char *kernel_build_tree_path(const char *tree_key);
 

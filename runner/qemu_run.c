@@ -239,6 +239,7 @@ int boot_start(const struct boot_request *rq, struct boot *b)
 	memset(b, 0, sizeof *b);
 	record_init(rq, b);
 	b->vmlinux = rq->kernel_vmlinux ? xstrdup(rq->kernel_vmlinux) : NULL;
+	b->expect_coverage = rq->kernel_coverage;
 	const struct topology *t = rq->topo;
 	b->timeout = rq->timeout > 0 ? rq->timeout : t->timeout > 0 ? t->timeout : BOOT_DEFAULT_TIMEOUT;
 	if (mkdir_p(rq->run_dir, 0755) != 0) {
@@ -439,6 +440,12 @@ int boot_finish(struct boot *b, int status, struct run_record *rec, char **err)
 	free(b->vmlinux);
 	b->vmlinux = NULL;
 	run_record_check_divergence(r, console ? console : "", console ? len : 0);
+	coverage_parse(console ? console : "", console ? len : 0, &r->coverage);
+	if (b->expect_coverage && !r->coverage.present && r->triage.guest_done) {
+		r->coverage.present = true;
+		r->coverage.problem = xstrdup("the kernel has coverage=gcov but the guest printed no COV lines "
+					      "(no debugfs gcov directory in this build?)");
+	}
 	free(console);
 	if (r->triage.kernel_release)
 		r->kernel_version = xstrdup(r->triage.kernel_release);

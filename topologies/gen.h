@@ -49,6 +49,8 @@ int gen_mutate(struct topology *t, struct rng *r, struct layout *l);
  * repaired. Returns 0 when the result passes the same checks as a
  * mutation; -1 otherwise (a may then be half-changed). */
 int gen_crossover(struct topology *a, const struct topology *b, struct rng *r);
+/* The same, keeping a successful result's layout in *l (caller frees). */
+int gen_crossover_layout(struct topology *a, const struct topology *b, struct rng *r, struct layout *l);
 
 /* The checks every generated or mutated layout passes: validates without
  * errors, lays out, and stays bootable (enough RAM left, no map the kernel
@@ -59,5 +61,11 @@ bool gen_acceptable_layout(const struct topology *t, struct layout *l);
 /* The bootability half of gen_acceptable, for callers that already have
  * the validated topology's layout (the fuzz harness). */
 bool gen_bootable(const struct topology *t, const struct layout *l);
+
+/* One libFuzzer corpus entry of the layout harness as a named topology:
+ * corpus-HASH16 (in name), tagged fuzz-corpus, its source naming the entry.
+ * Caller frees; NULL when the entry is no valid, bootable layout. Shared by
+ * `gen --from-corpus` and `campaign --corpus`. */
+char *gen_corpus_entry(const char *text, size_t len, const char *entry_name, char name[64]);
 
 #endif
