@@ -41,7 +41,7 @@ static char *test_checkout(void)
 		mkdir_p(tmp, 0755);
 		char *tar[] = { "tar", "-xJf", "/usr/src/linux-source-6.1.tar.xz", "-C", tmp, NULL };
 		char *init[] = { "git", "init", "-q", ".", NULL };
-		/* -f: Debian's tarball ignores its whole top level (/* in .gitignore) */
+		/* -f: the Debian tarball's .gitignore ignores its whole top level */
 		char *add[] = { "git", "add", "-f", "-A", ".", NULL };
 		char *commit[] = { "git", "-c", "gc.auto=0", "-c", "user.name=topofarm", "-c", "user.email=topofarm@localhost",
 				   "commit", "-q", "-m", "linux-source-6.1", NULL };
