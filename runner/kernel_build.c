@@ -142,7 +142,12 @@ static int check_fragment(struct build *b, char **err)
 			char *sym = xstrndup(want + (is_set ? 0 : 2), strcspn(want + (is_set ? 0 : 2), "= "));
 			char *set_prefix = xasprintf("\n%s=", sym);
 			char *exact = xasprintf("\n%s\n", want);
-			bool ok = cfg && (strstr(cfg, exact) || (not_set && !strstr(cfg, set_prefix)));
+			/* Fragments merge in order: only a symbol's last line counts. */
+			char *later_set = xasprintf("\n%s=", sym), *later_unset = xasprintf("\n# %s is not set", sym);
+			bool overridden = nl && (strstr(nl, later_set) || strstr(nl, later_unset));
+			free(later_set);
+			free(later_unset);
+			bool ok = overridden || (cfg && (strstr(cfg, exact) || (not_set && !strstr(cfg, set_prefix))));
 			if (!ok)
 				buf_printf(&missing, "  %s\n", want);
 			free(sym);
