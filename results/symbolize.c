@@ -71,7 +71,7 @@ int symbolize_text(const char *vmlinux, const char *text, struct symbolized *out
 	}
 	if (!n)
 		return 0;
-	char *nm[] = { "nm", "--defined-only", "-S", (char *)vmlinux, NULL };
+	char *nm[] = { "nm", "--defined-only", "-n", "-S", (char *)vmlinux, NULL };
 	struct proc_opts o = { .capture = true, .timeout = 120 };
 	struct proc_result r;
 	proc_run(nm, &o, &r);
@@ -80,25 +80,51 @@ int symbolize_text(const char *vmlinux, const char *text, struct symbolized *out
 		proc_result_free(&r);
 		return -1;
 	}
-	/* "ADDR SIZE TYPE NAME": text symbols whose size matches the frame */
+	/* "ADDR [SIZE] TYPE NAME" in address order. A frame's LEN is the
+	 * symbol's size as kallsyms sees it: up to the next symbol's address
+	 * (padding included), which is not always the ELF size: either counts. */
+	int pending[MAX_FRAMES], n_pending = 0;
+	uint64_t pending_addr = 0, pending_size = 0, start_kernel = 0;
 	for (char *l = r.out, *next; l && *l; l = next) {
 		next = strchr(l, '\n');
 		if (next)
 			*next++ = 0;
 		char *e1, *e2;
-		uint64_t addr = strtoull(l, &e1, 16), size;
+		uint64_t addr = strtoull(l, &e1, 16), size = 0;
 		if (*e1 != ' ')
 			continue;
-		size = strtoull(e1 + 1, &e2, 16);
-		if (e2 == e1 + 1 || e2[0] != ' ' || !strchr("tTwW", e2[1]) || e2[2] != ' ')
+		char *type = e1 + 1;
+		if (isxdigit((unsigned char)type[0]) && (size = strtoull(type, &e2, 16), e2[0] == ' '))
+			type = e2 + 1;
+		if (!type[0] || type[1] != ' ')
 			continue;
-		const char *name = e2 + 3;
+		const char *name = type + 2;
+		if (n_pending && addr > pending_addr) {
+			for (int k = 0; k < n_pending; k++) {
+				struct wanted *x = &w[pending[k]];
+				if (x->len == addr - pending_addr || x->len == pending_size) {
+					x->addr = pending_addr + x->off;
+					x->found = true;
+				}
+			}
+			n_pending = 0;
+		}
+		if (!strchr("tTwW", type[0]))
+			continue;
+		if (!strcmp(name, "start_kernel"))
+			start_kernel = addr;
 		for (int i = 0; i < n; i++)
-			if (!w[i].found && size == w[i].len && !strcmp(name, w[i].name)) {
-				w[i].addr = addr + w[i].off;
-				w[i].found = true;
+			if (!w[i].found && !strcmp(name, w[i].name) && n_pending < MAX_FRAMES) {
+				pending[n_pending++] = i;
+				pending_addr = addr;
+				pending_size = size;
 			}
 	}
+	for (int k = 0; k < n_pending; k++)       /* the last symbol: its ELF size */
+		if (w[pending[k]].len == pending_size) {
+			w[pending[k]].addr = pending_addr + w[pending[k]].off;
+			w[pending[k]].found = true;
+		}
 	proc_result_free(&r);
 	struct strv a = { 0 };
 	strv_add(&a, "addr2line");
@@ -110,6 +136,9 @@ int symbolize_text(const char *vmlinux, const char *text, struct symbolized *out
 			strv_addf(&a, "0x%llx", (unsigned long long)w[i].addr);
 			asked++;
 		}
+	/* faddr2line's way to the source root: where init/main.c is */
+	if (asked && start_kernel)
+		strv_addf(&a, "0x%llx", (unsigned long long)start_kernel);
 	char **where = xcalloc((size_t)n, sizeof *where);
 	if (asked) {
 		proc_run(strv_argv(&a), &o, &r);
@@ -134,6 +163,15 @@ int symbolize_text(const char *vmlinux, const char *text, struct symbolized *out
 			if (strncmp(l, "??", 2))
 				where[i] = xstrdup(l);
 			l = next;
+		}
+		/* the last line, when asked, is start_kernel's: ".../init/main.c:N"
+		 * names the prefix to strip, as faddr2line does */
+		char *root = start_kernel && l ? strstr(l, "init/main.c:") : NULL;
+		if (root) {
+			size_t plen = (size_t)(root - l);
+			for (int i = 0; i < n; i++)
+				if (where[i] && plen && !strncmp(where[i], l, plen))
+					memmove(where[i], where[i] + plen, strlen(where[i] + plen) + 1);
 		}
 		proc_result_free(&r);
 	}

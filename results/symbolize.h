@@ -1,6 +1,7 @@
 /* results/symbolize.h: file:line for the frames of a crash report, the way
  * the kernel's scripts/faddr2line does it: "func+0xOFF/0xLEN" is looked up
- * in the vmlinux symbol table (nm), checked against the symbol's size (a
+ * in the vmlinux symbol table (nm), checked against the symbol's size as
+ * kallsyms counts it (up to the next symbol) or its ELF size (a
  * frame of another build has another LEN and is left alone), and the
  * address sym+OFF goes to addr2line. Works on any ELF with DWARF; kernels
  * need CONFIG_DEBUG_INFO for file:line (farm.config has DEBUG_INFO_NONE: add
