@@ -153,7 +153,7 @@ SLOW_TEST(tree_kernel_builds_a_checkout_incrementally_with_symbols)
 	CHECK_CONTAINS(r.out, "tree ");
 	char tree_key[17] = "", key[17] = "";
 	const char *keys = r.out ? strstr(r.out, "build key ") : NULL;
-	REQUIRE(keys && sscanf(keys, "build key %16s tree %16s", key, tree_key) == 2);
+	REQUIRE(keys && sscanf(keys, "build key %16[0-9a-f], tree %16[0-9a-f]", key, tree_key) == 2);
 	proc_result_free(&r);
 	char *built = xasprintf("%s/kernels/mine-%s", cache, key);
 	remove_tree(built);
