@@ -61,6 +61,8 @@ int lv_farm_parse(const char *file, const char *text, struct lv_farm *f, char **
 		next = strchr(p, '\n');
 		if (next)
 			*next++ = 0;
+		else if (!*p)
+			break;   /* after the last newline */
 		line++;
 		char *hash = strchr(p, '#');
 		if (hash)

@@ -7,6 +7,7 @@
 #include "common/buf.h"
 #include "common/fsutil.h"
 #include "common/proc.h"
+#include "runner/libvirt_hosts.h"
 #include "runner/libvirt_xml.h"
 #include <stdlib.h>
 #include <string.h>
@@ -64,4 +65,34 @@ TEST(libvirt_xml_cli_prints_it_and_refuses_clearly)
 	char *both[] = { (char *)topofarm_bin(), "show", "--libvirt", "--json", "topologies/examples/two-node.topo", NULL };
 	CHECK_INT(run_captured(both, 30, &r), 2);
 	proc_result_free(&r);
+}
+
+/* tests/libvirt-hosts/NAME.hosts: each hosts file and what it parses to
+ * (NAME.expected: one `URI SLOTS` a line, or the error). */
+TEST(libvirt_hosts_files_parse_or_say_file_and_line)
+{
+	struct file_list files;
+	list_files("tests/libvirt-hosts", ".hosts", &files);
+	REQUIRE(files.n >= 5);
+	for (int i = 0; i < files.n; i++) {
+		char *text = read_file(files.v[i], NULL);
+		char *exp_path = xasprintf("%.*s.expected", (int)(strlen(files.v[i]) - 6), files.v[i]);
+		char *want = read_file(exp_path, NULL);
+		struct lv_farm f;
+		char *err = NULL;
+		struct buf got = BUF_INIT;
+		if (lv_farm_parse(files.v[i], text, &f, &err) == 0) {
+			for (int h = 0; h < f.n; h++)
+				buf_printf(&got, "%s %d\n", f.hosts[h].uri, f.hosts[h].slots);
+			lv_farm_free(&f);
+		} else {
+			buf_printf(&got, "error: %s\n", err);
+		}
+		if (!want || strcmp(want, got.s))
+			test_fail(__FILE__, __LINE__, "%s: %s says\n%sbut it parses to\n%s", files.v[i], exp_path,
+				  want ? want : "(missing)\n", got.s);
+		free(text), free(exp_path), free(want), free(err);
+		buf_free(&got);
+	}
+	file_list_free(&files);
 }
