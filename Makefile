@@ -14,6 +14,9 @@ TEST_LDLIBS := -ljansson
 # Library modules (the guest probe is a separate static binary, not part of it).
 LIB_DIRS := common topologies acpi-gen runner results
 LIB_SRC  := $(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c))
+# The campaign driver's library lives beside the fuzz harnesses (fuzz/campaign*.c);
+# the harnesses themselves are built by fuzz/Makefile with clang.
+LIB_SRC  += $(wildcard fuzz/campaign*.c)
 CLI_SRC  := $(wildcard cli/*.c)
 TEST_SRC := $(wildcard tests/*.c)
 
@@ -39,15 +42,20 @@ $(B)/topofarm: $(call obj,$(CLI_SRC)) $(B)/libtopofarm.a
 $(B)/tests/run: $(call obj,$(TEST_SRC)) $(B)/libtopofarm.a
 	$(CC) $(CFLAGS) $(EXTRA_LDFLAGS) -o $@ $^ $(LDLIBS) $(TEST_LDLIBS)
 
+# results/frame_skip.c embeds results/frame-skip.conf (.incbin): rebuild it
+# when the list changes.
+$(B)/results/frame_skip.o: results/frame-skip.conf
+
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -c -o $@ $<
 
 # The guest probe: a static binary that runs as the initramfs's init helper.
 probe: build/guest/probe
-build/guest/probe: runner/guest/probe.c
+PROBE_SRC := runner/guest/probe.c runner/guest/coverage.c common/line_frame.c common/sha256.c
+build/guest/probe: $(PROBE_SRC) runner/guest/probe.h common/coverage_wire.h common/line_frame.h
 	@mkdir -p $(dir $@)
-	$(CC) $(WARN) -O2 -static -o $@ $<
+	$(CC) -I. $(WARN) -O2 -static -o $@ $(PROBE_SRC)
 
 san:
 	$(MAKE) B=build-san EXTRA_CFLAGS="$(SAN_FLAGS)" EXTRA_LDFLAGS="$(SAN_FLAGS)" build-san/topofarm build-san/tests/run

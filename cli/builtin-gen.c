@@ -98,33 +98,26 @@ static int from_corpus(const char *corpus, const char *out)
 		char *path = path_join(corpus, names[i]);
 		size_t len;
 		char *text = read_file(path, &len);
-		struct topology t;
-		struct topo_error err;
-		if (!text || topo_parse(text, len, path, &t, &err)) {
+		char name[64];
+		char *final = text ? gen_corpus_entry(text, len, names[i], name) : NULL;
+		if (!text) {
 			unparsable++;
-		} else if (!gen_acceptable(&t)) {
-			rejected++;
-			topo_free(&t);
+		} else if (!final) {
+			/* Tell apart what does not parse from what is not valid or bootable. */
+			struct topology t;
+			struct topo_error err;
+			if (topo_parse(text, len, path, &t, &err)) {
+				unparsable++;
+			} else {
+				rejected++;
+				topo_free(&t);
+			}
 		} else {
-			char *canonical = topo_print(&t);
-			char hash[65], name[TOPO_NAME_MAX];
-			sha256_hex(canonical, strlen(canonical), hash);
-			snprintf(name, sizeof name, "corpus-%.16s", hash);
-			free(canonical);
-			topo_set_string(&t.name, name);
-			topo_add_tag(&t, "fuzz-corpus");
-			char *src = xasprintf("libFuzzer corpus of fuzz/layout_fuzz, entry %s", names[i]);
-			topo_set_string(&t.source, src);
-			free(src);
-			if (!t.description)
-				topo_set_string(&t.description, "A layout the layout harness kept for its model features");
-			char *final = topo_print(&t);
 			if (write_layout(out, name, final))
 				failed++;
 			else
 				kept++;
 			free(final);
-			topo_free(&t);
 		}
 		free(text);
 		free(path);

@@ -15,9 +15,9 @@ static const char help[] =
 "\n"
 "SYNOPSIS\n"
 "    topofarm kernels [--catalogue FILE] list [-v]\n"
-"    topofarm kernels [--catalogue FILE] fetch [-q] (NAME... | --default | --all)\n"
+"    topofarm kernels [--catalogue FILE] fetch [-q] [--symbols] (NAME... | --default | --all)\n"
 "    topofarm kernels [--catalogue FILE] build [-q] [-j N] [--force] (NAME... | --default | --all)\n"
-"    topofarm kernels [--catalogue FILE] path NAME\n"
+"    topofarm kernels [--catalogue FILE] path [--vmlinux] NAME\n"
 "\n"
 "DESCRIPTION\n"
 "    Kernels are named in a catalogue: by default runner/kernels.conf, the\n"
@@ -43,10 +43,17 @@ static const char help[] =
 "            builds source kernels. Cached kernels are left alone, so\n"
 "            `fetch --default` is cheap once done. If apt-get download fails\n"
 "            (stale package lists), apt-get update runs once and it retries.\n"
+"            With --symbols, Debian kernels also get their vmlinux from the\n"
+"            matching -dbg package (~1 GB download, only vmlinux is kept):\n"
+"            runs on them then give every crash frame its file:line.\n"
+"            Built kernels keep their vmlinux when their config has\n"
+"            DEBUG_INFO (runner/kconfig/debuginfo.config); image= kernels\n"
+"            take vmlinux=.\n"
 "    build   Builds source kernels (Debian kernels are refused: use fetch).\n"
 "            With --force, rebuilds even when the image is cached.\n"
 "    path    Prints the cached image path of NAME (exit 3 if not cached):\n"
 "            for scripts, e.g. qemu-system-x86_64 -kernel \"$(topofarm kernels path farm-6.1)\".\n"
+"            --vmlinux: the kernel's vmlinux instead (exit 3 if none).\n"
 "\n"
 "OPTIONS\n"
 "    --catalogue FILE   use FILE instead of the shipped catalogue (also\n"
@@ -68,6 +75,7 @@ static const char help[] =
 "\n"
 "FILES\n"
 "    CACHE/kernels/NAME-VERSION/boot/vmlinuz-*   unpacked Debian kernels\n"
+"    CACHE/kernels/NAME-VERSION/vmlinux          its symbols (fetch --symbols)\n"
 "    CACHE/kernels/NAME-KEY/bzImage              built kernels (+ config,\n"
 "                                                kernel.txt, patches/)\n"
 "    CACHE/build/TREEKEY/linux                   shared build trees\n"
@@ -88,7 +96,7 @@ static const char help[] =
 struct options {
 	const char *catalogue;
 	const char *command;
-	bool all, defaults, quiet, verbose, force;
+	bool all, defaults, quiet, verbose, force, symbols, vmlinux;
 	char **names;
 	int n_names;
 };
@@ -117,6 +125,10 @@ static int parse_args(int argc, char **argv, struct options *o)
 			o->quiet = true;
 		else if (!strcmp(a, "-v") || !strcmp(a, "--verbose"))
 			o->verbose = true;
+		else if (!strcmp(a, "--symbols"))
+			o->symbols = true;
+		else if (!strcmp(a, "--vmlinux"))
+			o->vmlinux = true;
 		else if (!strcmp(a, "--force"))
 			o->force = true;
 		else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
@@ -255,7 +267,8 @@ static int cmd_get(const struct kernel_catalogue *cat, const struct options *o, 
 			free(image);
 		}
 		char *err = NULL;
-		if (kernel_ensure(k, !o->quiet, &err) != 0) {
+		if (kernel_ensure(k, !o->quiet, &err) != 0 ||
+		    (o->symbols && k->kind == KERNEL_DEB && kernel_fetch_symbols(k, !o->quiet, &err) != 0)) {
 			fprintf(stderr, "topofarm kernels: %s: %s\n", k->name, err ? err : "failed");
 			failed++;
 		}
@@ -272,7 +285,13 @@ static int cmd_path(const struct kernel_catalogue *cat, const struct options *o)
 	const struct kernel_entry *k = kernel_find(cat, o->names[0]);
 	if (!k)
 		return usage_error(&verb_kernels, "no kernel '%s' in %s", o->names[0], cat->path);
-	char *image = kernel_image_path(k);
+	char *image = o->vmlinux ? kernel_vmlinux_path(k) : kernel_image_path(k);
+	if (!image && o->vmlinux) {
+		fprintf(stderr, "topofarm kernels: %s has no vmlinux%s\n", k->name,
+			k->kind == KERNEL_DEB ? " yet (topofarm kernels fetch --symbols NAME)" :
+			k->kind == KERNEL_SOURCE ? " (not built, or built without DEBUG_INFO)" : " (give it vmlinux=)");
+		return EXIT_ENV;
+	}
 	if (!image) {
 		fprintf(stderr, "topofarm kernels: %s is not %s yet (topofarm kernels fetch %s)\n",
 			k->name, k->kind == KERNEL_DEB ? "fetched" : "built", k->name);

@@ -1,6 +1,6 @@
 /* cli/builtin-report.c: `topofarm report`: the result store as a text
- * summary, a single-file HTML page, JUnit XML and a JSON dump. A thin layer
- * over results/report.h. */
+ * summary, a single-file HTML page, JUnit XML, a JSON dump and KCIDB JSON.
+ * A thin layer over results/report.h. */
 #include "cli/verb.h"
 #include "results/report.h"
 #include "common/buf.h"
@@ -19,6 +19,7 @@ static const char help[] =
 "SYNOPSIS\n"
 "    topofarm report [--dir RESULTS] [--campaign NAME] [--text]\n"
 "                    [--html FILE] [--junit FILE] [--json FILE]\n"
+"                    [--kcidb FILE]\n"
 "                    [--fail-on-findings]\n"
 "\n"
 "DESCRIPTION\n"
@@ -42,6 +43,13 @@ static const char help[] =
 "           the console excerpt, a layout with only infra runs is skipped.\n"
 "    JSON   a machine-readable dump: campaigns, kernels, signatures, and\n"
 "           every run with its reports.\n"
+"    KCIDB  KernelCI's results schema (v5.3) for submission with kcidb-submit:\n"
+"           one checkout and one build per kernel, one test per run (path\n"
+"           boot.topofarm.LAYOUT, status PASS / FAIL / MISS for infra, the\n"
+"           report's log excerpt, the console as log_url and the layout as\n"
+"           an input file, file:// URLs), one issue per crash bucket and one\n"
+"           incident per run that hit it. Ids start with \"topofarm:\"; the\n"
+"           same store always gives the same bytes.\n"
 "\n"
 "    A crash bucket is one signature (see `topofarm triage`): the same bug\n"
 "    on two kernels or in two campaigns is one bucket with a growing count.\n"
@@ -56,6 +64,7 @@ static const char help[] =
 "    --html FILE       write the HTML report to FILE ('-': stdout)\n"
 "    --junit FILE      write JUnit XML to FILE ('-': stdout)\n"
 "    --json FILE       write the JSON dump to FILE ('-': stdout)\n"
+"    --kcidb FILE      write KCIDB v5 JSON to FILE ('-': stdout)\n"
 "    --fail-on-findings  exit 1 (after writing everything) when a run in\n"
 "                      scope is a finding: any outcome but pass and infra\n"
 "                      (crashes, hangs, boot failures, divergences)\n"
@@ -64,6 +73,7 @@ static const char help[] =
 "    topofarm report --dir results/out\n"
 "    topofarm report --dir out --html out/report.html --junit out/junit.xml\n"
 "    topofarm report --dir out --json - | jq '.signatures[0]'\n"
+"    topofarm report --dir out --kcidb out/kcidb.json\n"
 "\n"
 "EXIT STATUS\n"
 "    0 the reports were written (whatever they found, unless\n"
@@ -74,7 +84,7 @@ static const char help[] =
 "    verdict).\n";
 
 struct options {
-	const char *dir, *campaign, *html, *junit, *json;
+	const char *dir, *campaign, *html, *junit, *json, *kcidb;
 	bool text, fail_on_findings;
 };
 
@@ -94,14 +104,14 @@ static int parse_args(int argc, char **argv, struct options *o)
 		}
 		const char **slot = !strcmp(a, "--dir") ? &o->dir : !strcmp(a, "--campaign") ? &o->campaign
 			: !strcmp(a, "--html") ? &o->html : !strcmp(a, "--junit") ? &o->junit
-			: !strcmp(a, "--json") ? &o->json : NULL;
+			: !strcmp(a, "--json") ? &o->json : !strcmp(a, "--kcidb") ? &o->kcidb : NULL;
 		if (!slot)
 			return usage_error(&verb_report, "unknown argument '%s'", a);
 		if (i + 1 >= argc || !*argv[i + 1])
 			return usage_error(&verb_report, "%s needs an argument", a);
 		*slot = argv[++i];
 	}
-	if (!o->html && !o->junit && !o->json)
+	if (!o->html && !o->junit && !o->json && !o->kcidb)
 		o->text = true;
 	return EXIT_OK;
 }
@@ -143,6 +153,7 @@ static int run_report(int argc, char **argv)
 		{ o.html, report_write_html },
 		{ o.junit, report_write_junit },
 		{ o.json, report_write_json },
+		{ o.kcidb, report_write_kcidb },
 		{ o.text ? "-" : NULL, report_write_text },
 	};
 	for (size_t i = 0; i < sizeof outputs / sizeof outputs[0]; i++) {

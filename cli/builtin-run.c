@@ -18,6 +18,7 @@
 #include "runner/libvirt_xml.h"
 #include "runner/plan.h"
 #include "runner/qemu_run.h"
+#include "runner/run_batch.h"
 #include "runner/scheduler.h"
 #include "topologies/topo_load.h"
 #include <dirent.h>
@@ -28,8 +29,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-#define MAX_TRIES 3   /* an infra failure is retried twice */
 
 static const char help[] =
 "NAME\n"
@@ -146,43 +145,6 @@ struct options {
 	bool kernels_given;
 };
 
-/* One finished run, for the summary. */
-struct result {
-	int attempt;
-	enum outcome outcome;
-	char *title;
-	bool met;
-};
-
-/* One topology on one kernel. */
-struct pair {
-	const struct topology *t;
-	const struct kernel_entry *k;
-	char *image, *source, *dir;
-	char hash[65];
-	int next_attempt;
-	int missing;                  /* runs still to do */
-	struct result *results;
-	int n_results;
-};
-
-struct run_ctx {
-	const struct options *o;
-	struct pair *pairs;
-	int n_pairs;
-	int *job_pair;                /* job -> pair */
-	struct store *store;
-	char *base_initrd, *campaign;
-	const char *accel;
-	int unexpected, infra;
-	struct lv_farm *farm;         /* --backend libvirt: the hosts; NULL: QEMU here */
-};
-
-struct job_token {
-	struct boot boot;
-	int attempt;
-};
-
 /* ---------- options ---------- */
 
 static int parse_int_opt(const char *name, const char *v, int min, int *out)
@@ -255,279 +217,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 	return 0;
 }
 
-/* ---------- kernels ---------- */
-
-/* Resolves --kernels (names, default, NAME..LAST ranges) and --kernel
- * images into catalogue entries, fetching or building what the cache
- * lacks. Returns 0, EXIT_USAGE or EXIT_ENV. */
-static int resolve_kernels(struct kernel_catalogue *cat, const struct options *o,
-			   const struct kernel_entry ***out, int *n)
-{
-	char *err = NULL;
-	struct strv names = { 0 };
-	for (int i = 0; i < o->n_images; i++) {
-		const struct kernel_entry *k = kernel_catalogue_add_image(cat, o->images[i], &err);
-		if (!k) {
-			fprintf(stderr, "topofarm run: --kernel %s\n", err);
-			free(err);
-			strv_free(&names);
-			return EXIT_USAGE;
-		}
-		strv_add(&names, k->name);
-	}
-	/* --kernel alone boots only the images; with --kernels, both. */
-	struct buf list = BUF_INIT;
-	if (!o->n_images || o->kernels_given)
-		buf_puts(&list, o->kernels);
-	for (int i = 0; i < names.n; i++)
-		buf_printf(&list, "%s%s", list.len ? "," : "", names.v[i]);
-	strv_free(&names);
-	size_t nk = 0;
-	int rc = kernel_list_resolve(cat, list.s, out, &nk, &err);
-	buf_free(&list);
-	if (rc) {
-		fprintf(stderr, "topofarm run: %s\n", err);
-		free(err);
-		return EXIT_USAGE;
-	}
-	*n = (int)nk;
-	for (int i = 0; i < *n; i++) {
-		char *image = kernel_image_path((*out)[i]), *err = NULL;
-		if (!image) {
-			fprintf(stderr, "topofarm run: kernel %s is not in the cache; getting it now\n", (*out)[i]->name);
-			if (kernel_ensure((*out)[i], true, &err) != 0) {
-				fprintf(stderr, "topofarm run: cannot get kernel %s: %s\n", (*out)[i]->name, err ? err : "?");
-				free(err);
-				return EXIT_ENV;
-			}
-		}
-		free(image);
-	}
-	return 0;
-}
-
-/* ---------- resume ---------- */
-
-static void add_result(struct pair *p, int attempt, enum outcome oc, const char *title, bool met)
-{
-	p->results = xrealloc(p->results, (size_t)(p->n_results + 1) * sizeof *p->results);
-	p->results[p->n_results++] = (struct result){ attempt, oc, title ? xstrdup(title) : NULL, met };
-}
-
-/* An attempt directory the store has no row for (the run was interrupted,
- * or killed between writing its files and storing it): moved aside to
- * OUT/incomplete/LAYOUT/KERNEL/ATTEMPT[-N], never deleted; its attempt
- * number is booted again. */
-static void move_aside(const struct run_ctx *c, const struct pair *p, int attempt, const char *dir)
-{
-	char *parent = xasprintf("%s/incomplete/%s/%s", c->o->out, p->t->name, p->k->name);
-	char *dest = xasprintf("%s/%d", parent, attempt);
-	for (int n = 2; path_exists(dest); n++) {
-		free(dest);
-		dest = xasprintf("%s/%d-%d", parent, attempt, n);
-	}
-	if (mkdir_p(parent, 0755) != 0 || rename(dir, dest) != 0) {
-		/* Cannot move it: keep it where it is and boot under a new number. */
-		fprintf(stderr, "topofarm run: cannot move the unfinished run %s aside (%s); leaving it\n", dir, strerror(errno));
-		free(parent), free(dest);
-		return;
-	}
-	fprintf(stderr, "topofarm run: %s was not finished (no record in the store); moved to %s, booting it again\n",
-		dir, dest);
-	free(parent), free(dest);
-}
-
-/* Resumes a pair from the store, the one source of truth: the attempts it
- * holds for this layout (same hash) and kernel are done; attempts of another
- * version of the layout, or stored by a newer topofarm (an outcome this
- * build does not know), keep their numbers and are skipped; attempt
- * directories the store does not know are moved aside and booted again.
- * Infra attempts count as a finished run only once three in a row are there. */
-static void scan_pair(struct run_ctx *c, struct pair *p)
-{
-	int finals = 0, infra_streak = 0, max_attempt = 0, n = 0;
-	struct store_attempt *v = NULL;
-	char *err = NULL;
-	if (store_load_attempts(c->store, p->t->name, p->k->name, &v, &n, &err) != 0) {
-		fprintf(stderr, "topofarm run: %s\n", err);
-		free(err);
-	}
-	for (int i = 0; i < n; i++) {
-		const struct store_attempt *a = &v[i];
-		if (a->attempt > max_attempt)
-			max_attempt = a->attempt;
-		if (strcmp(a->layout_hash, p->hash) != 0)
-			continue;   /* another version of this layout: kept, not counted */
-		if (a->outcome < 0) {
-			fprintf(stderr, "topofarm run: %s/%d was stored by a newer topofarm (unknown outcome); skipped, not counted\n",
-				p->dir, a->attempt);
-			continue;
-		}
-		bool final = a->outcome != OUTCOME_INFRA || ++infra_streak == MAX_TRIES;
-		if (a->outcome != OUTCOME_INFRA || final)
-			infra_streak = 0;
-		if (final) {
-			finals++;
-			bool met = expectation_met(p->t, p->k->name, (enum outcome)a->outcome, a->title, NULL, NULL);
-			add_result(p, a->attempt, (enum outcome)a->outcome, a->title, met);
-		}
-	}
-	/* Directories beyond what the store knows, or in its gaps. */
-	for (int a = 1;; a++) {
-		char *dir = xasprintf("%s/%d", p->dir, a);
-		bool known = false;
-		for (int i = 0; i < n && !known; i++)
-			known = v[i].attempt == a;
-		if (!is_dir(dir) && a > max_attempt) {
-			free(dir);
-			break;
-		}
-		if (is_dir(dir) && !known)
-			move_aside(c, p, a, dir);
-		if (is_dir(dir) && a > max_attempt)
-			max_attempt = a;   /* could not be moved: its number stays taken */
-		free(dir);
-	}
-	store_attempts_free(v, n);
-	p->next_attempt = max_attempt + 1;
-	p->missing = c->o->rerun > finals ? c->o->rerun - finals : 0;
-}
-
-/* ---------- the scheduler's callbacks ---------- */
-
-static pid_t job_start(void *vctx, int job, int try, void **token)
-{
-	(void)try;
-	struct run_ctx *c = vctx;
-	struct pair *p = &c->pairs[c->job_pair[job]];
-	struct job_token *tk = xcalloc(1, sizeof *tk);
-	tk->attempt = p->next_attempt++;
-	char *dir = xasprintf("%s/%d", p->dir, tk->attempt);
-	struct boot_request rq = {
-		.topo = p->t, .kernel_name = p->k->name, .kernel_image = p->image,
-		.kernel_source = p->source, .kernel_cmdline = p->k->cmdline, .base_initrd = c->base_initrd, .run_dir = dir,
-		.campaign = c->campaign, .attempt = tk->attempt, .qemu = c->o->qemu,
-		.accel = c->accel, .timeout = c->o->timeout, .silence = c->o->silence,
-		.farm = c->farm, .host = c->farm ? lv_farm_pick(c->farm) : NULL,
-	};
-	boot_start(&rq, &tk->boot);
-	free(dir);
-	*token = tk;
-	return tk->boot.pid ? tk->boot.pid : -1;
-}
-
-static void print_run_line(const struct pair *p, const struct run_record *r, bool met, bool retry)
-{
-	const char *want = NULL, *want_title = NULL;
-	expectation_met(p->t, p->k->name, r->triage.outcome, r->triage.title, &want, &want_title);
-	printf("%-9s %s on %s #%d (%.1f s)", outcome_name(r->triage.outcome), p->t->name, p->k->name, r->attempt,
-	       r->t_end > 0 ? r->t_end : 0.0);
-	if (r->triage.outcome == OUTCOME_INFRA)
-		printf(": %s%s", r->end_detail ? r->end_detail : "", retry ? " (retrying)" : "");
-	else if (r->triage.title)
-		printf(": %s", r->triage.title);
-	if (!met && !retry)
-		printf("  [UNEXPECTED: wanted %s%s%s]", want, want_title ? ": " : "", want_title ? want_title : "");
-	putchar('\n');
-	fflush(stdout);
-}
-
-static enum sched_verdict job_finish(void *vctx, int job, void *token, int status, bool last_try)
-{
-	struct run_ctx *c = vctx;
-	struct pair *p = &c->pairs[c->job_pair[job]];
-	struct job_token *tk = token;
-	struct run_record rec;
-	char *err = NULL;
-	if (boot_finish(&tk->boot, status, &rec, &err) != 0) {
-		fprintf(stderr, "topofarm run: %s\n", err);
-		free(err);
-		rec.triage.outcome = OUTCOME_INFRA;
-	} else {
-		char *serr = NULL;
-		if (store_add_run(c->store, &rec, NULL, &serr) != 0)
-			fprintf(stderr, "topofarm run: %s: cannot store the run: %s\n", rec.dir, serr);
-		free(serr);
-	}
-	free(tk);
-	enum outcome oc = rec.triage.outcome;
-	bool retry = oc == OUTCOME_INFRA && !last_try;
-	bool met = expectation_met(p->t, p->k->name, oc, rec.triage.title, NULL, NULL);
-	print_run_line(p, &rec, met, retry);
-	if (!retry) {
-		add_result(p, rec.attempt, oc, rec.triage.title, met);
-		if (oc == OUTCOME_INFRA)
-			c->infra++;
-		else if (!met)
-			c->unexpected++;
-	}
-	run_record_free(&rec);
-	if (oc == OUTCOME_INFRA)
-		return SCHED_RETRY;
-	return oc == OUTCOME_PANIC || oc == OUTCOME_OOPS || oc == OUTCOME_WARNING ? SCHED_CRASH : SCHED_OK;
-}
-
-static void job_abandon(void *vctx, int job, void *token)
-{
-	(void)vctx, (void)job;
-	struct job_token *tk = token;
-	boot_abandon(&tk->boot);
-	free(tk);
-}
-
-/* ---------- summary ---------- */
-
-static void print_summary(const struct run_ctx *c)
-{
-	printf("\n%-32s %-18s %-10s %-4s %s\n", "LAYOUT", "KERNEL", "OUTCOME", "OK", "TITLE");
-	for (int i = 0; i < c->n_pairs; i++) {
-		const struct pair *p = &c->pairs[i];
-		for (int j = 0; j < p->n_results; j++) {
-			const struct result *r = &p->results[j];
-			printf("%-32s %-18s %-10s %-4s %s\n", p->t->name, p->k->name, outcome_name(r->outcome),
-			       r->met ? "yes" : "NO", r->title ? r->title : "");
-		}
-		if (!p->n_results)
-			printf("%-32s %-18s %-10s %-4s\n", p->t->name, p->k->name, "-", "-");
-	}
-}
-
-/* ---------- the verb ---------- */
-
-static int check_tools(const struct topo_set *set)
-{
-	const char *need[] = { "expect", "setpriv", "socat" };
-	bool host_steps = false;
-	for (int i = 0; i < set->n; i++)
-		host_steps |= plan_has_host_steps(&set->v[i]);
-	for (int i = 0; i < 3; i++) {
-		if (i == 2 && !host_steps)
-			continue;
-		if (!program_exists(need[i])) {
-			fprintf(stderr, "topofarm run: %s is not installed (tools/install-deps installs it)\n", need[i]);
-			return EXIT_ENV;
-		}
-	}
-	return 0;
-}
-
-static int check_names(const struct topo_set *set)
-{
-	for (int i = 0; i < set->n; i++) {
-		if (!topo_name_valid(set->v[i].name)) {   /* it becomes OUT/runs/NAME: never a path escape */
-			fprintf(stderr, "topofarm run: %s: the name '%s' cannot name a run directory ([a-z0-9._-]+, not . or ..)\n",
-				set->paths[i], set->v[i].name);
-			return EXIT_USAGE;
-		}
-		for (int j = 0; j < i; j++)
-			if (!strcmp(set->v[i].name, set->v[j].name)) {
-				fprintf(stderr, "topofarm run: %s and %s are both named '%s': run directories are named after layouts\n",
-					set->paths[j], set->paths[i], set->v[i].name);
-				return EXIT_USAGE;
-			}
-	}
-	return 0;
-}
+/* ---------- libvirt ---------- */
 
 /* --backend libvirt: the hosts (--hosts FILE, or --uri with -j slots), and
  * every topology must be one libvirt can describe (said before any boot). */
@@ -556,6 +246,8 @@ static int setup_farm(struct options *o, const struct topo_set *set, struct lv_f
 		}
 		free(xml);
 	}
+	if (!o->jobs_given)
+		o->jobs = lv_farm_slots(farm);
 	return rc;
 }
 
@@ -569,52 +261,24 @@ static void print_farm(const struct lv_farm *farm)
 	}
 }
 
-static void setup_pairs(struct run_ctx *c, const struct topo_set *set, const struct kernel_entry **ks, int nk)
+/* ---------- summary ---------- */
+
+static void print_summary(const struct run_batch *b)
 {
-	c->n_pairs = set->n * nk;
-	c->pairs = xcalloc((size_t)c->n_pairs, sizeof *c->pairs);
-	int n_jobs = 0;
-	for (int i = 0; i < set->n; i++)
-		for (int j = 0; j < nk; j++) {
-			struct pair *p = &c->pairs[i * nk + j];
-			p->t = &set->v[i];
-			p->k = ks[j];
-			p->image = kernel_image_path(ks[j]);
-			p->source = kernel_describe(ks[j]);
-			p->dir = xasprintf("%s/runs/%s/%s", c->o->out, p->t->name, p->k->name);
-			topo_hash(p->t, p->hash);
-			scan_pair(c, p);
-			n_jobs += p->missing;
+	printf("\n%-32s %-18s %-10s %-4s %s\n", "LAYOUT", "KERNEL", "OUTCOME", "OK", "TITLE");
+	for (int i = 0; i < b->n_pairs; i++) {
+		const struct run_pair *p = &b->pairs[i];
+		for (int j = 0; j < p->n_results; j++) {
+			const struct run_result *r = &p->results[j];
+			printf("%-32s %-18s %-10s %-4s %s\n", p->t->name, p->k->name, outcome_name(r->outcome),
+			       r->met ? "yes" : "NO", r->title ? r->title : "");
 		}
-	c->job_pair = xcalloc((size_t)n_jobs + 1, sizeof *c->job_pair);
-	int job = 0;
-	/* Rerun rounds outermost: every pair gets its first run before any second. */
-	for (int round = 0; round < c->o->rerun; round++)
-		for (int i = 0; i < c->n_pairs; i++)
-			if (c->pairs[i].missing > round)
-				c->job_pair[job++] = i;
-}
-
-static int count_jobs(const struct run_ctx *c)
-{
-	int n = 0;
-	for (int i = 0; i < c->n_pairs; i++)
-		n += c->pairs[i].missing;
-	return n;
-}
-
-static void free_ctx(struct run_ctx *c)
-{
-	for (int i = 0; i < c->n_pairs; i++) {
-		struct pair *p = &c->pairs[i];
-		for (int j = 0; j < p->n_results; j++)
-			free(p->results[j].title);
-		free(p->results), free(p->image), free(p->source), free(p->dir);
+		if (!p->n_results)
+			printf("%-32s %-18s %-10s %-4s\n", p->t->name, p->k->name, "-", "-");
 	}
-	free(c->pairs), free(c->job_pair), free(c->base_initrd), free(c->campaign);
-	if (c->store)
-		store_close(c->store);
 }
+
+/* ---------- the verb ---------- */
 
 static char *command_line(int argc, char **argv)
 {
@@ -627,42 +291,37 @@ static char *command_line(int argc, char **argv)
 	return s;
 }
 
-static int run_all(struct run_ctx *c, int argc, char **argv)
+static int run_all(struct run_batch *b, const struct options *o, const char *accel, int argc, char **argv)
 {
 	char *err = NULL;
-	char *base = xstrdup(c->o->out);
-	c->campaign = xstrdup(c->o->campaign ? c->o->campaign : basename(base));
-	free(base);
 	char *cmd = command_line(argc, argv);
-	if (store_campaign_begin(c->store, c->campaign, cmd, &err) != 0) {
+	if (store_campaign_begin(b->store, b->o->campaign, cmd, &err) != 0) {
 		fprintf(stderr, "topofarm run: %s\n", err);
 		free(err);
 	}
 	free(cmd);
-	int n_jobs = count_jobs(c), done_before = 0;
-	for (int i = 0; i < c->n_pairs; i++)
-		done_before += c->pairs[i].n_results;
+	int n_jobs = b->n_jobs, done_before = 0;
+	for (int i = 0; i < b->n_pairs; i++)
+		done_before += b->pairs[i].n_results;
 	fprintf(stderr, "topofarm run: %d run%s to do (%d already finished in %s), %d at a time, accel %s\n", n_jobs,
-		n_jobs == 1 ? "" : "s", done_before, c->o->out, c->o->jobs, c->accel);
-	struct sched_ops ops = { c, job_start, job_finish, job_abandon };
-	struct sched_opts so = { .parallel = c->o->jobs, .max_tries = MAX_TRIES, .progress = true };
+		n_jobs == 1 ? "" : "s", done_before, o->out, o->jobs, accel);
 	struct sched_stats st;
-	int sig = sched_run(n_jobs, &ops, &so, &st);
+	int sig = run_batch_run(b, &st);
 	if (sig) {
 		fprintf(stderr, "topofarm run: interrupted by %s after %d of %d runs; every QEMU it started is stopped.\n"
 				"Run the same command again to do the %d missing run%s.\n",
 			strsignal(sig), st.finished, n_jobs, n_jobs - st.finished, n_jobs - st.finished == 1 ? "" : "s");
 		return 128 + sig;
 	}
-	store_campaign_finish(c->store, c->campaign, NULL);
-	print_summary(c);
+	store_campaign_finish(b->store, b->o->campaign, NULL);
+	print_summary(b);
 	printf("\n%d run%s in %.0f s (%d boots, %d crash%s). Results: %s/runs, store %s\n", st.finished,
-	       st.finished == 1 ? "" : "s", st.seconds, st.tries, st.crashes, st.crashes == 1 ? "" : "es", c->o->out,
-	       store_path(c->store));
+	       st.finished == 1 ? "" : "s", st.seconds, st.tries, st.crashes, st.crashes == 1 ? "" : "es", o->out,
+	       store_path(b->store));
 	int unmet = 0, infra = 0;   /* over every finished run, resumed ones too */
-	for (int i = 0; i < c->n_pairs; i++)
-		for (int j = 0; j < c->pairs[i].n_results; j++) {
-			const struct result *r = &c->pairs[i].results[j];
+	for (int i = 0; i < b->n_pairs; i++)
+		for (int j = 0; j < b->pairs[i].n_results; j++) {
+			const struct run_result *r = &b->pairs[i].results[j];
 			infra += r->outcome == OUTCOME_INFRA;
 			unmet += !r->met && r->outcome != OUTCOME_INFRA;
 		}
@@ -678,31 +337,34 @@ static int run_run(int argc, char **argv)
 	int rc = parse_options(argc, argv, &o);
 	if (rc)
 		return rc;
+	const char *who = "topofarm run";
 	struct topo_set set = { 0 };
 	struct kernel_catalogue *cat = NULL;
 	const struct kernel_entry **ks = NULL;
+	struct store *store = NULL;
+	struct run_batch batch = { 0 };
 	struct lv_farm farm = { 0 };
-	struct run_ctx c = { .o = &o };
 	struct out_lock lock = { .fd = -1, .child_fd = -1 };
 	int nk = 0;
-	char *err = NULL, *abs_out = NULL;
+	char *err = NULL, *abs_out = NULL, *base_initrd = NULL, *campaign = NULL;
 	if (topo_load_all(o.topos, o.n_topos, &set, false, stderr) != 0 || set.n == 0) {
 		rc = EXIT_USAGE;
-	} else if ((rc = check_names(&set)) || (rc = check_tools(&set)) || (rc = setup_farm(&o, &set, &farm))) {
+	} else if ((rc = run_check_names(who, set.v, set.paths, set.n)) || (rc = run_check_tools(who, set.v, set.n)) ||
+		   (rc = setup_farm(&o, &set, &farm))) {
 		/* said */
 	} else if (mkdir_p(o.out, 0755) != 0) {
 		fprintf(stderr, "topofarm run: cannot create %s: %s\n", o.out, strerror(errno));
 		rc = EXIT_ENV;
-	} else if (out_lock_take(o.out, "topofarm run", o.wait, &lock, &err) != 0) {
+	} else if (out_lock_take(o.out, who, o.wait, &lock, &err) != 0) {
 		/* One writer per results folder, before anything is fetched, built or booted. */
 		fprintf(stderr, "topofarm run: %s\n", err);
 		rc = EXIT_ENV;
 	} else if (kernel_catalogue_load(o.catalogue, &cat, &err) != 0) {
 		fprintf(stderr, "topofarm run: %s\n", err);
 		rc = EXIT_USAGE;
-	} else if ((rc = resolve_kernels(cat, &o, &ks, &nk))) {
+	} else if ((rc = run_resolve_kernels(who, cat, o.kernels, o.kernels_given, o.images, o.n_images, &ks, &nk))) {
 		/* said */
-	} else if (!(c.base_initrd = initramfs_base(NULL, &err))) {
+	} else if (!(base_initrd = initramfs_base(NULL, &err))) {
 		fprintf(stderr, "topofarm run: cannot build the guest initramfs: %s\n", err);
 		rc = EXIT_ENV;
 	} else {
@@ -710,30 +372,34 @@ static int run_run(int argc, char **argv)
 		if ((abs_out = realpath(o.out, NULL)))
 			o.out = abs_out;
 		char *image = kernel_image_path(ks[0]);
-		if (farm.n) {
-			/* The KVM probe is a local QEMU boot; the hosts get TCG unless told. */
-			c.farm = &farm;
-			c.accel = !strcmp(o.accel, "auto") ? "tcg" : o.accel;
-			if (!o.jobs_given)
-				o.jobs = lv_farm_slots(&farm);
-		} else {
-			c.accel = !strcmp(o.accel, "auto") ? accel_choose(o.qemu, image, c.base_initrd, true) : o.accel;
-		}
+		/* The KVM probe is a local QEMU boot; libvirt hosts get TCG unless told. */
+		const char *accel = farm.n ? (!strcmp(o.accel, "auto") ? "tcg" : o.accel)
+			: !strcmp(o.accel, "auto") ? accel_choose(o.qemu, image, base_initrd, true) : o.accel;
 		free(image);
-		if (store_open(o.out, &c.store, &err) != 0) {
+		char *base = xstrdup(o.out);
+		campaign = xstrdup(o.campaign ? o.campaign : basename(base));
+		free(base);
+		struct run_batch_options bo = {
+			.who = who, .out = o.out, .campaign = campaign, .accel = accel, .qemu = o.qemu,
+			.jobs = o.jobs, .rerun = o.rerun, .timeout = o.timeout, .silence = o.silence,
+			.farm = farm.n ? &farm : NULL,
+		};
+		if (store_open(o.out, &store, &err) != 0) {
 			fprintf(stderr, "topofarm run: %s\n", err);
 			rc = EXIT_ENV;
 		} else {
-			setup_pairs(&c, &set, ks, nk);
-			rc = run_all(&c, argc, argv);
+			run_batch_init(&batch, &bo, store, base_initrd, set.v, set.n, ks, nk);
+			rc = run_all(&batch, &o, accel, argc, argv);
+			print_farm(&farm);
+			run_batch_free(&batch);
 		}
 	}
 	free(err);
-	print_farm(&farm);
-	free_ctx(&c);
 	lv_farm_free(&farm);
+	if (store)
+		store_close(store);
 	out_lock_release(&lock);   /* after the store is closed */
-	free(abs_out);
+	free(abs_out), free(base_initrd), free(campaign);
 	free(ks);
 	kernel_catalogue_free(cat);
 	topo_set_free(&set);

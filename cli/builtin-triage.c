@@ -8,6 +8,7 @@
 #include "common/buf.h"
 #include "common/fsutil.h"
 #include "common/json.h"
+#include "results/coverage.h"
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,16 +26,25 @@ static const char help[] =
 "    Reads each console LOG (- is standard input, once; any bytes, any length: CR, ANSI escapes, NULs\n"
 "    and cut-off lines are expected) and finds the kernel reports in it:\n"
 "    BUG/Oops (NULL pointer dereference, page fault, bad page state, soft\n"
-"    lockup, scheduling while atomic), general protection fault, kernel BUG\n"
-"    and VM_BUG_ON_PAGE, WARNING, Kernel panic, KASAN, KFENCE, UBSAN, RCU\n"
-"    stalls, hung tasks, double fault, invalid opcode, divide error.\n"
+"    lockup, scheduling while atomic, bad usercopy, stack guard page,\n"
+"    spinlock and preemption checks), general protection fault, kernel BUG\n"
+"    and VM_BUG_ON_PAGE, WARNING (with or without a file; refcount, ODEBUG,\n"
+"    locking, kmalloc kinds), lockdep (possible deadlock, inconsistent lock\n"
+"    state, suspicious RCU usage, bad unlock balance...), Kernel panic,\n"
+"    KASAN, KMSAN, KFENCE, UBSAN, kmemleak (memory leak), RCU stalls, hung\n"
+"    tasks, double fault, invalid opcode, divide error.\n"
 "\n"
-"    Each report gets a syzbot-style title naming the first guilty frame of\n"
-"    its call trace (\"BUG: kernel NULL pointer dereference in deactivate_slab\"),\n"
-"    skipping helpers that are never the culprit (locking, printk/WARN\n"
-"    machinery, fault handlers, allocator entry points). Titles hold no\n"
-"    addresses, PIDs, CPU numbers or timestamps; the signature (sha256 of the\n"
-"    normalised title) is the dedup key of the result store.\n"
+"    Each report gets a syzbot-style title naming its guilty frame\n"
+"    (\"BUG: kernel NULL pointer dereference in deactivate_slab\",\n"
+"    \"WARNING: refcount bug in X\", \"possible deadlock in X\"), skipping\n"
+"    functions that are never the culprit: the skip list\n"
+"    results/frame-skip.conf (built into the binary), by family. A stall's\n"
+"    frame is the one just above the stuck context's entry point, a hung\n"
+"    task's is what it waits in. A report whose stack is missing or cut is\n"
+"    corrupted, titled \"... in corrupted\" when no frame can be named.\n"
+"    Titles hold no addresses, PIDs, CPU numbers or timestamps; the\n"
+"    signature (sha256 of the normalised title) is the dedup key of the\n"
+"    result store. docs/triage.md has the rules.\n"
 "\n"
 "    The log's verdict is one of pass, warning, oops, panic, hang, boot-fail,\n"
 "    infra. Without --end it is inferred from the guest probe's markers:\n"
@@ -49,7 +59,10 @@ static const char help[] =
 "                  outcome, title, frame, signature, reached_guest,\n"
 "                  guest_done, kernel_release, reports (each with title,\n"
 "                  frame, family, first_line, phase, taint, corrupted,\n"
-"                  benign, known_bug, fix, offset, signature, text).\n"
+"                  benign, known_bug, fix, offset, signature, text) and\n"
+"                  coverage (a gcov kernel's boot coverage: edges,\n"
+"                  objects, counters, complete, bad_lines, object_errors,\n"
+"                  problem; null without; docs/coverage.md).\n"
 "    --known FILE  Known-benign/known-bug list to use instead of the\n"
 "                  built-in one (format: results/known.conf).\n"
 "    --vmlinux F   Give every frame (func+0xOFF/0xLEN) of a report its\n"
@@ -76,44 +89,29 @@ static const char help[] =
 "    failure); 2 usage error, an unreadable log (named on stderr) or a bad\n"
 "    --known file (FILE:LINE: what was expected).\n";
 
-/* With --vmlinux: the frames of report p with file:line (faddr2line's way). */
+/* With --vmlinux: every report's frames get file:line (faddr2line's way). */
 static const char *vmlinux_path;
 static int symbolize_errors;
 
-static void print_frames(const struct triage_report *p, struct json *j)
+static void symbolize(struct triage_result *r)
 {
-	struct symbolized s;
 	char *err = NULL;
-	if (!vmlinux_path || !p->text)
-		return;
-	if (symbolize_text(vmlinux_path, p->text, &s, &err) != 0) {
+	if (vmlinux_path && triage_symbolize(r, vmlinux_path, &err) != 0) {
 		if (!symbolize_errors++)
 			fprintf(stderr, "topofarm triage: --vmlinux: %s\n", err);
 		free(err);
-		return;
 	}
-	if (j) {
-		json_key(j, "frames");
-		json_array_begin(j);
-	}
-	for (int i = 0; i < s.n; i++) {
-		if (j) {
-			json_object_begin(j);
-			json_key(j, "frame");
-			json_string(j, s.v[i].frame);
-			json_key(j, "where");
-			json_string(j, s.v[i].where);
-			json_object_end(j);
-		} else {
-			printf("      %-48s %s\n", s.v[i].frame, s.v[i].where ? s.v[i].where : "?");
-		}
-	}
-	if (j)
-		json_array_end(j);
-	symbolized_free(&s);
 }
 
-static void print_human(const char *path, const struct triage_result *r)
+static void print_frames(const struct triage_report *p)
+{
+	if (p->symbols.n)
+		printf("    frames (%s):\n", vmlinux_path);
+	for (int i = 0; i < p->symbols.n; i++)
+		printf("      %-48s %s\n", p->symbols.v[i].frame, p->symbols.v[i].where ? p->symbols.v[i].where : "?");
+}
+
+static void print_human(const char *path, const struct triage_result *r, const struct coverage *cov)
 {
 	printf("%s: %s\n", path, outcome_name(r->outcome));
 	if (r->title) {
@@ -136,12 +134,15 @@ static void print_human(const char *path, const struct triage_result *r)
 		       !p->taint ? "unknown" : *p->taint ? p->taint : "not tainted", p->offset);
 		if (p->known_bug)
 			printf("    known bug: %s%s%s\n", p->known_bug, p->fix ? ", fix: " : "", p->fix ? p->fix : "");
-		if (vmlinux_path)
-			printf("    frames (%s):\n", vmlinux_path);
-		print_frames(p, NULL);
+		print_frames(p);
 	}
 	if (r->n_reports_dropped)
 		printf("  (%d more reports not kept)\n", r->n_reports_dropped);
+	if (cov->present) {
+		char *sum = coverage_summary(cov);
+		printf("  coverage:  %s\n", sum);
+		free(sum);
+	}
 }
 
 static void json_str_or_null(struct json *j, const char *k, const char *v)
@@ -150,7 +151,7 @@ static void json_str_or_null(struct json *j, const char *k, const char *v)
 	json_string(j, v);      /* NULL -> null */
 }
 
-static void print_json(const char *path, const struct triage_result *r)
+static void print_json(const char *path, const struct triage_result *r, const struct coverage *cov)
 {
 	struct buf b = BUF_INIT;
 	struct json j;
@@ -170,19 +171,12 @@ static void print_json(const char *path, const struct triage_result *r)
 	json_key(&j, "reports_dropped");
 	json_int(&j, r->n_reports_dropped);
 	triage_canaries_json(&j, r);
+	coverage_json(&j, cov);
 	json_key(&j, "reports");
 	json_array_begin(&j);
 	for (int i = 0; i < r->n_reports; i++)
 		triage_report_json(&j, &r->reports[i], true);
 	json_array_end(&j);
-	if (vmlinux_path) {
-		/* frames of the most serious report, with file:line */
-		for (int i = 0; i < r->n_reports; i++)
-			if (r->title && !strcmp(r->reports[i].title, r->title)) {
-				print_frames(&r->reports[i], &j);
-				break;
-			}
-	}
 	json_object_end(&j);
 	buf_putc(&b, '\n');
 	fwrite(b.s, 1, b.len, stdout);
@@ -283,6 +277,9 @@ static int run_triage(int argc, char **argv)
 		}
 		struct triage_result r;
 		triage_log(text, len, end, known, &r);
+		symbolize(&r);
+		struct coverage cov;
+		coverage_parse(text, len, &cov);
 		struct divergence d = { 0 };
 		if (have_topo && r.outcome == OUTCOME_PASS) {
 			divergence_check(&topo, text, len, NULL, &d);
@@ -294,9 +291,10 @@ static int run_triage(int argc, char **argv)
 		free(text);
 		const char *shown = from_stdin ? "<stdin>" : logs[i];
 		if (json)
-			print_json(shown, &r);
+			print_json(shown, &r, &cov);
 		else
-			print_human(shown, &r);
+			print_human(shown, &r, &cov);
+		coverage_free(&cov);
 		if (!json && d.n) {
 			char *both = divergence_text(&d);
 			fputs(both, stdout);

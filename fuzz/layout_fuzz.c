@@ -3,7 +3,8 @@
  * operation of the generator (topologies/gen.h: the same operations the
  * strategies are built from) and prints it back; the custom crossover
  * gives one layout a whole part of another (machine, command line,
- * firmware tables, hotplug steps). Every input libFuzzer tries is thus a
+ * firmware tables, hotplug steps). The mutator itself is
+ * topologies/layout_mutate.c, shared with the campaign. Every input libFuzzer tries is thus a
  * valid, bootable layout. The coverage signal is not code
  * coverage (the libraries are built without it) but the layout's features
  * (topologies/layout_features.h, the layout model's facts among them),
@@ -22,6 +23,7 @@
  * sets it reached and prints them at exit (bench/fuzz compares that with `gen`). */
 #include "topologies/gen.h"
 #include "topologies/layout_features.h"
+#include "topologies/layout_mutate.h"
 #include "topologies/topo_edit.h"
 #include "acpi-gen/model.h"
 #include <stdint.h>
@@ -219,44 +221,29 @@ size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsi
 		if (n)
 			return n;
 	}
-	int rounds = rng_chance(&r, 20) ? (int)rng_range(&r, 2, 4) : 1;
 	last_mutant.valid = false;
-	for (int attempt = 0; attempt < 16; attempt++) {
-		struct topology t;
-		if (!parse_cached(data, size, &t)) {
-			size_t n = fresh(data, max_size, &r);
-			return n ? n : LLVMFuzzerMutate(data, size, max_size);
-		}
-		int done = 0;
-		for (int k = 0; k < rounds; k++) {
-			if (gen_mutate(&t, &r, NULL) != 0)
-				break;
-			done++;
-		}
-		struct model m;
-		if (done == rounds && model_compute(&t, &m, NULL) == 0) {
-			layout_features(&t, &m, &last_mutant.fs);
-			model_free(&m);
-			char *text = topo_print(&t);
-			size_t n = strlen(text);
-			if (n <= max_size) {
-				memcpy(data, text, n);
-				free(text);
-				last_mutant.hash = text_hash(data, n);
-				last_mutant.len = n;
-				last_mutant.valid = true;
-				/* libFuzzer mutates a mutant again (-mutate_depth): keep it parsed. */
-				remember_parsed(last_mutant.hash, n, &t);
-				topo_free(&t);
-				return n;
-			}
-			topo_free(&t);
-			free(text);
-			continue;
-		}
-		topo_free(&t);
+	struct topology parent, t;
+	if (!parse_cached(data, size, &parent)) {
+		size_t n = fresh(data, max_size, &r);
+		return n ? n : LLVMFuzzerMutate(data, size, max_size);
 	}
-	return size;
+	char *text;
+	int rc = layout_mutant(&parent, &r, &t, &last_mutant.fs, &text);
+	topo_free(&parent);
+	if (rc != 0)
+		return size;
+	size_t n = strlen(text);
+	if (n <= max_size) {
+		memcpy(data, text, n);
+		last_mutant.hash = text_hash(data, n);
+		last_mutant.len = n;
+		last_mutant.valid = true;
+		/* libFuzzer mutates a mutant again (-mutate_depth): keep it parsed. */
+		remember_parsed(last_mutant.hash, n, &t);
+	}
+	free(text);
+	topo_free(&t);
+	return last_mutant.valid ? n : size;
 }
 
 /* Crossover on the structure: the first layout takes one whole part of the

@@ -144,3 +144,15 @@ const char *cline_next_embedded(const struct cline *l, const char *from, size_t 
 	}
 	return NULL;
 }
+
+const char *cline_find_timestamp(const char *s, const char *end)
+{
+	for (const char *b = s; b < end; b++) {
+		b = memchr(b, '[', (size_t)(end - b));
+		if (!b)
+			return NULL;
+		if (skip_timestamp(b, end))
+			return b;
+	}
+	return NULL;
+}

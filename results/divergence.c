@@ -1,11 +1,14 @@
 /* results/divergence.c: the layout-model oracle (see divergence.h). One pass
  * over the console log collects the lines of each group the model predicts
  * (console_line.c cleans the hostile bytes); the guest probe's lines count
- * only until the first step that changes the layout. Each group is compared
+ * only until the first step that changes the layout, and only when their
+ * frame checks (probe_lines.h): a probe whose output a kernel printk damaged
+ * beyond repair is "probe output damaged", never compared. Each group is compared
  * as a multiset: the model's lines nobody printed and the printed lines the
  * model did not predict are the difference. */
 #include "results/divergence.h"
 #include "results/triage_internal.h"
+#include "results/probe_lines.h"
 #include "acpi-gen/model_lines.h"
 #include "common/buf.h"
 #include <stdarg.h>
@@ -99,6 +102,7 @@ struct seen {
 	struct lines g[N_GROUPS];
 	bool probed[3];         /* nodes, memory-blocks, zoneinfo probes seen before any change */
 	bool block_nodes_key;   /* the probe printed nodes= on block lines */
+	int damaged_at[3];      /* console line of a damaged probe line of that probe (0: none) */
 };
 
 enum window { W_NONE, W_ZONES, W_MOVABLE, W_EARLY };
@@ -199,6 +203,45 @@ static void probe_line(struct seen *sn, struct probe_state *ps, const char *s, s
 	}
 }
 
+/* Is the probe of group g (0 nodes, 1 memory-blocks, 2 zoneinfo) over? */
+static bool probe_complete(const struct seen *sn, const struct probe_state *ps, int g)
+{
+	switch (g) {
+	case 0: return sn->probed[0];
+	case 1: return sn->probed[1] && !ps->in_blocks;
+	default: return sn->probed[2] && !ps->in_zones;
+	}
+}
+
+/* What is left of a probe line whose frame does not check (a kernel line
+ * spliced in beyond repair): never data. The probe it belonged to is not
+ * compared; when the remains do not say which line it was, it may have
+ * been a STEP that changed the layout, so nothing after it counts either. */
+static void probe_damaged(struct seen *sn, struct probe_state *ps, const char *s, size_t n, int line)
+{
+	if (ps->changed)
+		return;
+	static const struct { const char *word; int group; } words[] = {
+		{ "node ", 0 }, { "nodes ", 0 }, { "memory-blocks ", 1 }, { "block ", 1 },
+		{ "zone ", 2 }, { "zoneinfo ", 2 },
+		/* lines no group reads */
+		{ "PLAN ", -1 }, { "STEP-END ", -1 }, { "ERROR ", -1 }, { "block-read ", -1 }, { "kpageflags", -1 },
+		{ "kpagecount ", -1 }, { "kpagecgroup ", -1 }, { "pagetypeinfo ", -1 }, { "pageblocks ", -1 },
+		{ "node-alloc ", -1 }, { "cpu-alloc", -1 }, { "compact ", -1 },
+	};
+	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+		if (starts(s, n, words[i].word)) {
+			int g = words[i].group;
+			if (g >= 0 && !sn->damaged_at[g])
+				sn->damaged_at[g] = line;
+			return;
+		}
+	for (int g = 0; g < 3; g++)
+		if (!probe_complete(sn, ps, g) && !sn->damaged_at[g])
+			sn->damaged_at[g] = line;
+	ps->changed = true;
+}
+
 static void console_line(struct seen *sn, enum window *w, const char *s, size_t n)
 {
 	const char *t = s;
@@ -257,23 +300,38 @@ static void console_line(struct seen *sn, enum window *w, const char *s, size_t 
 		add(&sn->g[ML_BLOCK_SIZE], t, tn);
 }
 
+struct scan {
+	struct seen *sn;
+	enum window w;
+	struct probe_state ps;
+};
+
+static void scan_piece(void *ctx, enum probe_piece kind, const char *s, size_t n, int line)
+{
+	struct scan *sc = ctx;
+	const char *msg;
+	switch (kind) {
+	case PIECE_KERNEL:
+		msg = cline_skip_prefix(s, s + n);
+		console_line(sc->sn, &sc->w, msg, (size_t)(s + n - msg));
+		break;
+	case PIECE_PROBE:
+	case PIECE_UNFRAMED:
+		probe_line(sc->sn, &sc->ps, s, n);
+		break;
+	case PIECE_DAMAGED:
+		probe_damaged(sc->sn, &sc->ps, s, n, line);
+		break;
+	}
+}
+
 static void scan_log(const char *log, size_t len, struct seen *sn)
 {
-	struct buf scratch = BUF_INIT;
-	enum window w = W_NONE;
-	struct probe_state ps = { 0 };
-	for (size_t at = 0; at < len;) {
-		const char *nl = memchr(log + at, '\n', len - at);
-		size_t n = nl ? (size_t)(nl - (log + at)) : len - at;
-		struct cline l;
-		cline_clean(&l, log + at, n, &scratch);
-		if (l.len >= 11 && !memcmp(l.text, "@@TOPOFARM ", 11))
-			probe_line(sn, &ps, l.text + 11, l.len - 11);
-		else if (l.msg)
-			console_line(sn, &w, l.msg, l.msg_len);
-		at += n + 1;
-	}
-	buf_free(&scratch);
+	struct scan sc = { .sn = sn, .w = W_NONE };
+	struct probe_lines pl;
+	probe_lines_init(&pl, scan_piece, &sc);
+	probe_lines_parse(&pl, log, len);
+	probe_lines_finish(&pl);
 }
 
 /* The kernel's list syntax: "0-2,5". */
@@ -519,8 +577,16 @@ void divergence_check(const struct topology *t, const char *log, size_t len, con
 		int group = group_of_slot(s);
 		if (s > last_group || (group == DG_PROBE_ZONES && dimm_online))
 			continue;
-		if (group >= DG_PROBE_NODES && !sn.probed[group - DG_PROBE_NODES])
+		if (group >= DG_PROBE_NODES && !sn.probed[group - DG_PROBE_NODES] && !sn.damaged_at[group - DG_PROBE_NODES])
 			continue;
+		if (group >= DG_PROBE_NODES && sn.damaged_at[group - DG_PROBE_NODES]) {
+			char note[160];
+			snprintf(note, sizeof note, "%s: probe output damaged (console line %d: a kernel line inside a probe line), not compared",
+				 group_title(group), sn.damaged_at[group - DG_PROBE_NODES]);
+			skip(out, note);
+			out->n_damaged++;
+			continue;
+		}
 		compare(out, group, &pred[s], &sn.g[s], benign);
 	}
 	for (int s = 0; s < N_GROUPS; s++) {

@@ -31,6 +31,7 @@ struct divergence {
 	struct divergence_item *v;
 	int n;
 	int n_benign;           /* lines the benign list set aside */
+	int n_damaged;          /* probe groups not compared: their output was damaged (noted in skipped) */
 	char *skipped;          /* what was not compared and why, or NULL */
 };
 

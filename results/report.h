@@ -38,6 +38,9 @@ void report_write_text(struct buf *out, const struct report_data *d);
 void report_write_html(struct buf *out, const struct report_data *d);
 void report_write_junit(struct buf *out, const struct report_data *d);
 void report_write_json(struct buf *out, const struct report_data *d);
+/* KCIDB v5 JSON for KernelCI (results/report_kcidb.c): byte-identical for
+ * the same store. */
+void report_write_kcidb(struct buf *out, const struct report_data *d);
 
 /* ---- shared by the formats ---- */
 
@@ -66,11 +69,23 @@ char *report_read_console(const struct run_record *r, size_t max, size_t *len, s
  * max_lines after), or the report's own text when the log is gone. NULL if
  * the run has no report. Caller frees. */
 char *report_excerpt(const struct run_record *r, int max_lines);
+/* The main report's frames with file:line, one "  FRAME  WHERE" line each
+ * (symbols known: the kernel's vmlinux was), or NULL. Caller frees. */
+char *report_frames(const struct run_record *r);
 /* The QEMU command line, shell-quoted from argv_text; NULL if unknown. */
 char *report_qemu_command(const struct run_record *r);
 /* The commands that rebuild and rerun this case, one per line with '#'
  * comments, ending with the QEMU command line when known. */
 char *report_reproducer(const struct run_record *r);
+/* Boot coverage over time on one kernel (edge ids compare only within a
+ * kernel build): its runs with coverage in start order, each with its own
+ * edge count, the edges no earlier run reached, and the union so far.
+ * Returns the count; *out (caller frees) NULL when 0. */
+struct coverage_point {
+	int run;                      /* index into d->runs.v */
+	size_t edges, new_edges, total;
+};
+int report_coverage_timeline(const struct report_data *d, const char *kernel, struct coverage_point **out);
 /* A short id for anchors and names: layout--kernel--attempt, [a-z0-9._-] only. */
 char *report_run_anchor(const struct run_record *r);
 

@@ -191,6 +191,17 @@ char *report_read_console(const struct run_record *r, size_t max, size_t *len, s
 	return data;
 }
 
+char *report_frames(const struct run_record *r)
+{
+	const struct triage_report *p = report_main(r);
+	if (!p || !p->symbols.n)
+		return NULL;
+	struct buf b = BUF_INIT;
+	for (int i = 0; i < p->symbols.n; i++)
+		buf_printf(&b, "%-48s %s\n", p->symbols.v[i].frame, p->symbols.v[i].where ? p->symbols.v[i].where : "?");
+	return buf_steal(&b);
+}
+
 char *report_excerpt(const struct run_record *r, int max_lines)
 {
 	const struct triage_report *p = report_main(r);
@@ -327,5 +338,39 @@ int report_count_findings(const struct report_data *d)
 		enum outcome o = d->runs.v[i].triage.outcome;
 		n += o != OUTCOME_PASS && o != OUTCOME_INFRA;
 	}
+	return n;
+}
+
+/* Runs of one kernel with coverage, in start order (then layout name). */
+static int by_start(const void *a, const void *b, void *vd)
+{
+	const struct report_data *d = vd;
+	const struct run_record *x = &d->runs.v[*(const int *)a], *y = &d->runs.v[*(const int *)b];
+	int c = strcmp(x->started_at ? x->started_at : "", y->started_at ? y->started_at : "");
+	return c ? c : *(const int *)a - *(const int *)b;
+}
+
+int report_coverage_timeline(const struct report_data *d, const char *kernel, struct coverage_point **out)
+{
+	int n = 0;
+	struct coverage_point *v = NULL;
+	int *idx = xcalloc((size_t)d->runs.n + 1, sizeof *idx);
+	for (int i = 0; i < d->runs.n; i++)
+		if (d->runs.v[i].coverage.present && !strcmp(d->runs.v[i].kernel_name, kernel))
+			idx[n++] = i;
+	qsort_r(idx, (size_t)n, sizeof *idx, by_start, (void *)d);
+	struct edge_set seen = { 0 };
+	if (n)
+		v = xcalloc((size_t)n, sizeof *v);
+	for (int k = 0; k < n; k++) {
+		const struct coverage *c = &d->runs.v[idx[k]].coverage;
+		v[k].run = idx[k];
+		v[k].edges = c->edges.n;
+		v[k].new_edges = edge_set_merge(&seen, &c->edges);
+		v[k].total = seen.n;
+	}
+	edge_set_free(&seen);
+	free(idx);
+	*out = v;
 	return n;
 }

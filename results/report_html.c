@@ -221,6 +221,13 @@ static void put_divergence(struct buf *b, const struct run_record *r)
 
 static void put_console(struct buf *b, const struct run_record *r)
 {
+	char *frames = report_frames(r);
+	if (frames) {
+		buf_puts(b, "<h4>Frames (file:line from the kernel's vmlinux)</h4>\n<pre class=\"frames\">");
+		esc(b, frames);
+		buf_puts(b, "</pre>\n");
+		free(frames);
+	}
 	char *excerpt = report_excerpt(r, 60);
 	if (excerpt) {
 		buf_puts(b, "<h4>Console excerpt</h4>\n<pre class=\"excerpt\">");
@@ -286,6 +293,11 @@ static void put_run(struct buf *b, const struct report_data *d, int i)
 		dl_item(b, "seed-bug canaries", sum);
 		free(sum);
 	}
+	if (r->coverage.present) {
+		char *sum = coverage_summary(&r->coverage);
+		dl_item(b, "boot coverage", sum);
+		free(sum);
+	}
 	dl_item(b, "run directory", r->dir);
 	put_reports_list(b, r);
 	buf_puts(b, "</dl>\n");
@@ -305,6 +317,35 @@ static void put_run(struct buf *b, const struct report_data *d, int i)
 	free(anchor);
 }
 
+/* Boot coverage over time, per kernel that has it. */
+static void put_coverage(struct buf *b, const struct report_data *d)
+{
+	for (int k = 0; k < d->n_kernels; k++) {
+		struct coverage_point *v;
+		int n = report_coverage_timeline(d, d->kernels[k], &v);
+		if (!n)
+			continue;
+		buf_puts(b, "<h2>Boot coverage on ");
+		esc(b, d->kernels[k]);
+		buf_printf(b, "</h2>\n<p>%zu distinct edges in %d runs.</p>\n<table>\n"
+			   "<tr><th>started</th><th>layout</th><th>edges</th><th>new</th><th>total</th></tr>\n",
+			   v[n - 1].total, n);
+		for (int i = 0; i < n; i++) {
+			const struct run_record *r = &d->runs.v[v[i].run];
+			char *anchor = report_run_anchor(r);
+			buf_puts(b, "<tr><td>");
+			esc(b, r->started_at ? r->started_at : "?");
+			buf_printf(b, "</td><td><a href=\"#%s\">", anchor);
+			esc(b, r->layout_name);
+			buf_printf(b, "</a></td><td>%zu%s</td><td>%zu</td><td>%zu</td></tr>\n", v[i].edges,
+				   r->coverage.complete ? "" : " (incomplete)", v[i].new_edges, v[i].total);
+			free(anchor);
+		}
+		buf_puts(b, "</table>\n");
+		free(v);
+	}
+}
+
 void report_write_html(struct buf *b, const struct report_data *d)
 {
 	put_head(b, d);
@@ -315,6 +356,7 @@ void report_write_html(struct buf *b, const struct report_data *d)
 	}
 	put_matrix(b, d);
 	put_buckets(b, d);
+	put_coverage(b, d);
 	buf_puts(b, "<h2 id=\"runs\">Runs</h2>\n");
 	/* Crashing runs first: they are what a reader came for. */
 	for (int pass = 0; pass < 2; pass++)

@@ -54,6 +54,7 @@ static void put_run(struct json *j, const struct report_data *d, int i)
 	json_field_string(j, "kernel_release", t->kernel_release);
 	json_field_int(j, "reports_dropped", t->n_reports_dropped);
 	triage_canaries_json(j, t);
+	coverage_json(j, &r->coverage);
 	json_field_string(j, "dir", r->dir);
 	json_field_string(j, "argv_text", r->argv_text);
 	json_key(j, "reports");

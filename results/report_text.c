@@ -130,6 +130,12 @@ static void put_bucket_section(struct buf *b, const struct report_data *d, const
 		buf_printf(b, "phase:         %s\n", p->phase);
 	if (p && p->taint)
 		buf_printf(b, "taint:         %s\n", *p->taint ? p->taint : "not tainted");
+	const char *where = p ? symbolized_where(&p->symbols, p->frame) : NULL;
+	if (where) {
+		char *line = xasprintf("guilty frame:  %s at %s", p->frame, where);
+		put_clean(b, line, "");
+		free(line);
+	}
 	buf_printf(b, "first seen:    %s%s%s\n", g->first_seen ? g->first_seen : "?",
 		   g->first_kernel ? " on " : "", g->first_kernel ? g->first_kernel : "");
 	buf_printf(b, "last seen:     %s\n", g->last_seen ? g->last_seen : "?");
@@ -171,6 +177,12 @@ static void put_bucket_section(struct buf *b, const struct report_data *d, const
 		put_clean(b, both, "  ");
 		free(both);
 	}
+	char *frames = report_frames(r);
+	if (frames) {
+		buf_puts(b, "\nframes (file:line from the kernel's vmlinux):\n");
+		put_clean(b, frames, "  ");
+		free(frames);
+	}
 	char *excerpt = report_excerpt(r, 60);
 	if (excerpt) {
 		buf_puts(b, "\nconsole excerpt:\n");
@@ -194,6 +206,31 @@ static void put_canaries(struct buf *b, const struct report_data *d)
 		char *sum = canary_summary(&r->triage);
 		buf_printf(b, "  %s on %s #%d: %s\n", r->layout_name, r->kernel_name, r->attempt, sum);
 		free(sum);
+	}
+}
+
+/* Boot coverage per kernel: each run's edges, the new ones, the total so far
+ * (the last TIMELINE_MAX runs; the total line covers all of them). */
+#define TIMELINE_MAX 40
+static void put_coverage(struct buf *b, const struct report_data *d)
+{
+	for (int k = 0; k < d->n_kernels; k++) {
+		struct coverage_point *v;
+		int n = report_coverage_timeline(d, d->kernels[k], &v);
+		if (!n)
+			continue;
+		buf_printf(b, "\nboot coverage on %s: %zu distinct edges in %d run%s\n", d->kernels[k],
+			   v[n - 1].total, n, n == 1 ? "" : "s");
+		buf_puts(b, "  started               edges    new  total  layout\n");
+		if (n > TIMELINE_MAX)
+			buf_printf(b, "  (%d earlier runs)\n", n - TIMELINE_MAX);
+		for (int i = n > TIMELINE_MAX ? n - TIMELINE_MAX : 0; i < n; i++) {
+			const struct run_record *r = &d->runs.v[v[i].run];
+			buf_printf(b, "  %-20s %6zu %6zu %6zu  %s #%d%s\n", r->started_at ? r->started_at : "?",
+				   v[i].edges, v[i].new_edges, v[i].total, r->layout_name, r->attempt,
+				   r->coverage.complete ? "" : " (incomplete)");
+		}
+		free(v);
 	}
 }
 
@@ -222,6 +259,7 @@ void report_write_text(struct buf *b, const struct report_data *d)
 	put_matrix(b, d);
 	put_buckets(b, d);
 	put_canaries(b, d);
+	put_coverage(b, d);
 	for (int i = 0; i < d->n_sigs; i++)
 		put_bucket_section(b, d, &d->sigs[i]);
 }

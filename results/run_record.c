@@ -30,6 +30,7 @@ void run_record_free(struct run_record *r)
 	free(r->end_detail);
 	triage_result_free(&r->triage);
 	divergence_free(&r->divergence);
+	coverage_free(&r->coverage);
 	memset(r, 0, sizeof *r);
 }
 
@@ -107,6 +108,7 @@ char *run_record_to_json(const struct run_record *r)
 	json_field_string(&j, "topology_text", r->topology_text);
 	put_triage(&j, &r->triage);
 	put_divergence(&j, &r->divergence);
+	coverage_json(&j, &r->coverage);
 	json_object_end(&j);
 	buf_putc(&b, '\n');
 	return buf_steal(&b);

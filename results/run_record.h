@@ -13,6 +13,7 @@
 #define RESULTS_RUN_RECORD_H
 #include "results/triage.h"
 #include "results/divergence.h"
+#include "results/coverage.h"
 
 struct run_record {
 	char *campaign;               /* campaign name (the --out directory's run group) */
@@ -35,6 +36,7 @@ struct run_record {
 	int steps_done, steps_total;
 	struct triage_result triage;  /* outcome, title, reports */
 	struct divergence divergence; /* the layout oracle's differences (outcome divergence) */
+	struct coverage coverage;     /* boot coverage of a gcov kernel (present false: none) */
 };
 
 void run_record_free(struct run_record *r);

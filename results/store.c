@@ -69,6 +69,11 @@ static int step_done(struct store *s, sqlite3_stmt *st, const char *doing, char 
 	return 0;
 }
 
+int store_step(struct store *s, sqlite3_stmt *st, const char *doing, char **err)
+{
+	return step_done(s, st, doing, err);
+}
+
 /* A one-row, one-integer query; *found false when there is no row. */
 static int query_id(struct store *s, sqlite3_stmt *st, long long *id, bool *found, char **err)
 {
@@ -368,6 +373,11 @@ static int remove_old_run(struct store *s, struct add_ctx *c, long long layout, 
 	sqlite3_bind_int64(st, 1, old);
 	if (step_done(s, st, "removing the replaced run's canaries", err) < 0)
 		return -1;
+	if (store_prepare(s, "DELETE FROM run_coverage WHERE run_id = ?1", &st, err) < 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, old);
+	if (step_done(s, st, "removing the replaced run's coverage", err) < 0)
+		return -1;
 	if (store_prepare(s, "DELETE FROM runs WHERE id = ?1", &st, err) < 0)
 		return -1;
 	sqlite3_bind_int64(st, 1, old);
@@ -491,8 +501,8 @@ static int insert_report(struct store *s, struct add_ctx *c, long long run, int 
 		goto fail;
 	*any_new |= is_new;
 	if (store_prepare(s, "INSERT INTO reports(run_id, seq, title, signature, frame, family, first_line, phase,"
-			     " taint, corrupted, benign, known_bug, fix, offset, text, new_signature)"
-			     " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)", &st, err) < 0)
+			     " taint, corrupted, benign, known_bug, fix, offset, text, new_signature, frames)"
+			     " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17)", &st, err) < 0)
 		goto fail;
 	sqlite3_bind_int64(st, 1, run);
 	sqlite3_bind_int(st, 2, seq);
@@ -510,6 +520,9 @@ static int insert_report(struct store *s, struct add_ctx *c, long long run, int 
 	sqlite3_bind_int64(st, 14, (long long)p->offset);
 	store_bind_text(st, 15, p->text);
 	sqlite3_bind_int(st, 16, is_new);
+	char *frames = symbolized_to_lines(&p->symbols);
+	store_bind_text(st, 17, frames);
+	free(frames);
 	free(sig);
 	return step_done(s, st, "adding a report", err);
 fail:
@@ -557,6 +570,27 @@ static int insert_divergence(struct store *s, long long run, int seq, const stru
 	return step_done(s, st, "adding a divergence", err);
 }
 
+static int insert_coverage(struct store *s, long long run, const struct coverage *c, char **err)
+{
+	sqlite3_stmt *st;
+	if (store_prepare(s, "INSERT INTO run_coverage(run_id, edge_count, objects, counters, complete,"
+			     " bad_lines, object_errors, problem, edges) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)", &st, err) < 0)
+		return -1;
+	struct buf blob = BUF_INIT;
+	edge_set_encode(&c->edges, &blob);
+	sqlite3_bind_int64(st, 1, run);
+	sqlite3_bind_int64(st, 2, (long long)c->edges.n);
+	sqlite3_bind_int(st, 3, c->objects);
+	sqlite3_bind_int64(st, 4, c->counters);
+	sqlite3_bind_int(st, 5, c->complete);
+	sqlite3_bind_int(st, 6, c->bad_lines);
+	sqlite3_bind_int(st, 7, c->object_errors);
+	store_bind_text(st, 8, c->problem);
+	sqlite3_bind_blob(st, 9, blob.s ? blob.s : "", (int)blob.len, SQLITE_TRANSIENT);
+	buf_free(&blob);
+	return step_done(s, st, "adding the run's coverage", err);
+}
+
 static int add_run_body(struct store *s, void *vctx, char **err)
 {
 	struct add_ctx *c = vctx;
@@ -581,6 +615,8 @@ static int add_run_body(struct store *s, void *vctx, char **err)
 		rc = insert_canary(s, run, &r->triage.canaries[i], err);
 	for (int i = 0; rc == 0 && i < r->divergence.n; i++)
 		rc = insert_divergence(s, run, i, &r->divergence.v[i], err);
+	if (rc == 0 && r->coverage.present)
+		rc = insert_coverage(s, run, &r->coverage, err);
 	if (rc == 0 && sig) {
 		bool is_new;
 		rc = ensure_signature(s, c, sig, r->triage.title, title_known_bug(&r->triage), run, &is_new, err);

@@ -86,4 +86,44 @@ char *store_latest_campaign(struct store *s);
 /* The database path (for messages). */
 const char *store_path(const struct store *s);
 
+/* ---- Campaign plans (topofarm campaign; results/store_plan.c). ---- */
+
+/* Where a planned layout came from: enough to make its text again. */
+struct store_origin {
+	char *kind;                   /* "gen", "mutate" or "file" */
+	unsigned long long seed, index;
+	char *strategy;               /* gen: the strategy picked */
+	int machine;                  /* gen: -1 either, else enum topo_machine */
+	char *parent_hash;            /* mutate: the parent layout's hash */
+	char *source;                 /* file: the path it was read from */
+};
+
+struct store_plan_entry {
+	int seq, chunk;
+	char *name, *hash, *text;     /* the layout (layouts row) */
+	struct store_origin origin;
+	char *corpus;                 /* why the corpus kept it; "" not kept; NULL not decided */
+};
+
+/* Adds planned entries of campaign (created if new) and their layouts, in
+ * one transaction; an entry whose seq is already there is left as it was. */
+int store_plan_add(struct store *s, const char *campaign, const struct store_plan_entry *v, int n, char **err);
+/* The campaign's plan by seq (empty when it has none). */
+int store_plan_load(struct store *s, const char *campaign, struct store_plan_entry **out, int *n, char **err);
+void store_plan_free(struct store_plan_entry *v, int n);
+/* Records the corpus decision of entry seq ("" for not kept). */
+int store_plan_decide(struct store *s, const char *campaign, int seq, const char *corpus, char **err);
+/* The plan entry that run id `run` booted (its campaign's row for its
+ * layout): 0 with *out, 1 when the run is not from a campaign plan, -1 with *err. */
+int store_plan_of_run(struct store *s, long long run, struct store_plan_entry *out, char **err);
+/* The plan entry named layout_name in any campaign (the latest): 0, 1 none, -1 error. */
+int store_plan_of_layout(struct store *s, const char *layout_name, struct store_plan_entry *out, char **err);
+/* The run id of run directory dir (as stored), or -1. */
+long long store_run_id_by_dir(struct store *s, const char *dir);
+/* The stored text of a layout by hash (caller frees), or NULL. */
+char *store_layout_text(struct store *s, const char *hash);
+/* Boot time a campaign has spent over all its invocations (seconds). */
+int store_campaign_add_seconds(struct store *s, const char *name, double seconds, char **err);
+double store_campaign_seconds(struct store *s, const char *name);
+
 #endif

@@ -25,6 +25,9 @@ int store_fail(struct store *s, const char *doing, char **err);
 bool store_last_busy(struct store *s);
 /* Prepares SQL or fails. */
 int store_prepare(struct store *s, const char *sql, sqlite3_stmt **st, char **err);
+/* Steps a statement that returns no row and finalizes it: 0, or -1 with
+ * *err naming what was being done. */
+int store_step(struct store *s, sqlite3_stmt *st, const char *doing, char **err);
 /* Binds a string or NULL. */
 void store_bind_text(sqlite3_stmt *st, int i, const char *v);
 /* Column text duplicated, or NULL. */

@@ -62,6 +62,7 @@ static void read_report_row(sqlite3_stmt *st, struct triage_report *p)
 	p->fix = store_column_dup(st, c++);
 	p->offset = (size_t)sqlite3_column_int64(st, c++);
 	p->text = store_column_dup(st, c++);
+	symbolized_from_lines((const char *)sqlite3_column_text(st, c++), &p->symbols);
 }
 
 static int find_run(const struct store_runs *out, long long id, int *last)
@@ -135,16 +136,40 @@ static void add_divergence(sqlite3_stmt *st, struct run_record *r)
 	d->n++;
 }
 
+static void add_coverage(sqlite3_stmt *st, struct run_record *r)
+{
+	struct coverage *c = &r->coverage;
+	coverage_free(c);
+	c->present = true;
+	c->objects = sqlite3_column_int(st, 1);
+	c->counters = sqlite3_column_int64(st, 2);
+	c->complete = sqlite3_column_int(st, 3) != 0;
+	c->bad_lines = sqlite3_column_int(st, 4);
+	c->object_errors = sqlite3_column_int(st, 5);
+	c->problem = store_column_dup(st, 6);
+	const void *blob = sqlite3_column_blob(st, 7);
+	int n = sqlite3_column_bytes(st, 7);
+	if (edge_set_decode(blob, n > 0 ? (size_t)n : 0, &c->edges) != 0 && !c->problem) {
+		c->complete = false;
+		c->problem = xstrdup("the stored edge set is corrupt");
+	}
+}
+
 static int load_run_details(struct store *s, const char *campaign, struct store_runs *out, char **err)
 {
 	if (load_children(s, campaign, out, "reports",
 			  "reports.title, reports.frame, reports.family, reports.first_line,"
 			  " reports.phase, reports.taint, reports.corrupted, reports.benign, reports.known_bug,"
-			  " reports.fix, reports.offset, reports.text", "reports.seq", add_report, err) < 0)
+			  " reports.fix, reports.offset, reports.text, reports.frames", "reports.seq", add_report, err) < 0)
 		return -1;
 	if (load_children(s, campaign, out, "divergences",
 			  "divergences.grp, divergences.model, divergences.kernel", "divergences.seq",
 			  add_divergence, err) < 0)
+		return -1;
+	if (load_children(s, campaign, out, "run_coverage",
+			  "run_coverage.objects, run_coverage.counters, run_coverage.complete, run_coverage.bad_lines,"
+			  " run_coverage.object_errors, run_coverage.problem, run_coverage.edges", "run_coverage.run_id",
+			  add_coverage, err) < 0)
 		return -1;
 	return load_children(s, campaign, out, "canaries", "canaries.bug, canaries.state", "canaries.bug",
 			     add_canary, err);

@@ -97,6 +97,42 @@ static const char *const migrations[] = {
 	"  bug INTEGER NOT NULL,"
 	"  state TEXT NOT NULL,"        /* reached, triggered or detected */
 	"  PRIMARY KEY(run_id, bug));",
+	/* 4: a report's frames with file:line when the kernel's vmlinux was known
+	 * ("FRAME\tWHERE" lines, results/symbolize.h). */
+	"ALTER TABLE reports ADD COLUMN frames TEXT;",
+	/* 5: campaign plans (topofarm campaign): every layout a campaign
+	 * planned, in order, with where it came from, so the store alone
+	 * recreates it (gen: seed, index, strategy, machine; mutate: the parent
+	 * layout and the mutation's seed and index; file: the path); whether
+	 * the corpus kept it; and the boot time each campaign has spent. */
+	"CREATE TABLE campaign_plan ("
+	"  campaign_id INTEGER NOT NULL REFERENCES campaigns(id),"
+	"  seq INTEGER NOT NULL,"
+	"  chunk INTEGER NOT NULL,"
+	"  layout_id INTEGER NOT NULL REFERENCES layouts(id),"
+	"  origin TEXT NOT NULL,"       /* gen, mutate or file */
+	"  seed INTEGER,"               /* the generator's or mutation's seed (as signed 64 bits) */
+	"  idx INTEGER,"                /* the layout's index under that seed */
+	"  strategy TEXT,"              /* gen: the strategy picked */
+	"  machine INTEGER,"            /* gen: -1 either, else the forced machine */
+	"  parent_hash TEXT,"           /* mutate: layouts.hash of the parent */
+	"  source TEXT,"                /* file: where it was read */
+	"  corpus TEXT,"                /* why the corpus kept it; '' not kept; NULL not decided yet */
+	"  PRIMARY KEY(campaign_id, seq));"
+	"CREATE INDEX campaign_plan_layout ON campaign_plan(layout_id);"
+	"ALTER TABLE campaigns ADD COLUMN seconds REAL NOT NULL DEFAULT 0;",
+	/* 6: boot coverage of a gcov kernel (results/coverage.h): the edge set
+	 * as edge_set_encode() writes it, and how complete the dump was. */
+	"CREATE TABLE run_coverage ("
+	"  run_id INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,"
+	"  edge_count INTEGER NOT NULL,"
+	"  objects INTEGER NOT NULL,"
+	"  counters INTEGER NOT NULL,"
+	"  complete INTEGER NOT NULL,"
+	"  bad_lines INTEGER NOT NULL,"
+	"  object_errors INTEGER NOT NULL,"
+	"  problem TEXT,"
+	"  edges BLOB NOT NULL);",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

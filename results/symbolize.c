@@ -3,6 +3,7 @@
  * identifiers and hex numbers are taken from it, and only addresses we
  * computed reach addr2line's argv. */
 #include "results/symbolize.h"
+#include "results/triage.h"
 #include "common/buf.h"
 #include "common/proc.h"
 #include "common/strv.h"
@@ -155,4 +156,57 @@ void symbolized_free(struct symbolized *s)
 	}
 	free(s->v);
 	memset(s, 0, sizeof *s);
+}
+
+int triage_symbolize(struct triage_result *t, const char *vmlinux, char **err)
+{
+	for (int i = 0; i < t->n_reports; i++) {
+		struct triage_report *p = &t->reports[i];
+		/* nm or addr2line failing on the file fails the same for every report */
+		if (p->text && !p->symbols.n && symbolize_text(vmlinux, p->text, &p->symbols, err) != 0)
+			return -1;
+		/* A vmlinux without debug info (or of another build) resolves
+		 * nothing: the frames as printed say all there is. */
+		bool any = false;
+		for (int f = 0; f < p->symbols.n && !any; f++)
+			any = p->symbols.v[f].where != NULL;
+		if (!any)
+			symbolized_free(&p->symbols);
+	}
+	return 0;
+}
+
+const char *symbolized_where(const struct symbolized *s, const char *func)
+{
+	size_t n = func ? strlen(func) : 0;
+	for (int i = 0; n && i < s->n; i++)
+		if (s->v[i].where && !strncmp(s->v[i].frame, func, n) && s->v[i].frame[n] == '+')
+			return s->v[i].where;
+	return NULL;
+}
+
+char *symbolized_to_lines(const struct symbolized *s)
+{
+	if (!s->n)
+		return NULL;
+	struct buf b = BUF_INIT;
+	for (int i = 0; i < s->n; i++)
+		buf_printf(&b, "%s\t%s\n", s->v[i].frame, s->v[i].where ? s->v[i].where : "");
+	return buf_steal(&b);
+}
+
+void symbolized_from_lines(const char *lines, struct symbolized *out)
+{
+	memset(out, 0, sizeof *out);
+	for (const char *l = lines; l && *l;) {
+		const char *nl = strchr(l, '\n'), *end = nl ? nl : l + strlen(l);
+		const char *tab = memchr(l, '\t', (size_t)(end - l));
+		if (tab && tab > l && out->n < MAX_FRAMES) {
+			out->v = xrealloc(out->v, (size_t)(out->n + 1) * sizeof *out->v);
+			out->v[out->n].frame = xstrndup(l, (size_t)(tab - l));
+			out->v[out->n].where = end > tab + 1 ? xstrndup(tab + 1, (size_t)(end - tab - 1)) : NULL;
+			out->n++;
+		}
+		l = nl ? nl + 1 : end;
+	}
 }

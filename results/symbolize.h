@@ -3,7 +3,8 @@
  * in the vmlinux symbol table (nm), checked against the symbol's size (a
  * frame of another build has another LEN and is left alone), and the
  * address sym+OFF goes to addr2line. Works on any ELF with DWARF; kernels
- * need CONFIG_DEBUG_INFO (farm.config has DEBUG_INFO_NONE today). */
+ * need CONFIG_DEBUG_INFO for file:line (farm.config has DEBUG_INFO_NONE: add
+ * runner/kconfig/debuginfo.config to a kernel's fragments for it). */
 #ifndef RESULTS_SYMBOLIZE_H
 #define RESULTS_SYMBOLIZE_H
 #include <stddef.h>
@@ -23,5 +24,20 @@ struct symbolized {
  * vectors). Returns 0, or -1 with *err when the tools or the file fail. */
 int symbolize_text(const char *vmlinux, const char *text, struct symbolized *out, char **err);
 void symbolized_free(struct symbolized *s);
+
+struct triage_result;
+/* Symbolizes every report of a triage result (report->symbols), the same for
+ * `triage --vmlinux` and a run on a kernel whose vmlinux is known. A report
+ * none of whose frames resolves keeps none (no debug info). 0, or -1
+ * with *err (the first failure; reports already done keep their frames). */
+int triage_symbolize(struct triage_result *t, const char *vmlinux, char **err);
+/* file:line of the first resolved frame of function func ("deactivate_slab"),
+ * or NULL: where a report's guilty frame is. */
+const char *symbolized_where(const struct symbolized *s, const char *func);
+/* The store's form: one "FRAME\tWHERE" line per frame (WHERE empty when
+ * unknown). NULL for no frames. Caller frees. */
+char *symbolized_to_lines(const struct symbolized *s);
+/* Its inverse, for text read back from the store (malformed lines skipped). */
+void symbolized_from_lines(const char *lines, struct symbolized *out);
 
 #endif

@@ -41,7 +41,27 @@ static bool is_number(const char *t, size_t n)
 	return all_dec || (all_hex && digit && n >= 8);
 }
 
-void title_normalise_into(struct buf *b, const char *s, size_t n)
+/* At s[i] == '+': "+0x1a/0x30" or "+0x1a", a symbol offset; returns its
+ * length, or 0. */
+static size_t offset_len(const char *s, size_t i, size_t n)
+{
+	size_t j = i + 1;
+	if (j + 2 >= n || s[j] != '0' || (s[j + 1] != 'x' && s[j + 1] != 'X') || !is_hex(s[j + 2]))
+		return 0;
+	j += 2;
+	while (j < n && is_hex(s[j]))
+		j++;
+	if (j + 3 < n && s[j] == '/' && s[j + 1] == '0' && s[j + 2] == 'x' && is_hex(s[j + 3])) {
+		j += 3;
+		while (j < n && is_hex(s[j]))
+			j++;
+	}
+	return j - i;
+}
+
+/* Numbers and addresses to N, symbol offsets out, whitespace collapsed,
+ * control and non-ASCII bytes to '?'. */
+static void normalise_tokens(struct buf *b, const char *s, size_t n)
 {
 	size_t start = b->len;
 	bool space = false;
@@ -50,6 +70,11 @@ void title_normalise_into(struct buf *b, const char *s, size_t n)
 		if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
 			space = true;
 			i++;
+			continue;
+		}
+		size_t ol = c == '+' ? offset_len(s, i, n) : 0;
+		if (ol) {
+			i += ol;
 			continue;
 		}
 		if (space && b->len > start)
@@ -71,6 +96,33 @@ void title_normalise_into(struct buf *b, const char *s, size_t n)
 	}
 }
 
+/* Phrases that only say where or when: " on CPU#N", " on cpu N", " [N]"
+ * ("in preemptible [00000000] code"). Removed after numbers became N. */
+static const char *const dropped[] = { " on CPU#N", " on cpu N", " on CPU N", " [N]" };
+
+void title_normalise_into(struct buf *b, const char *s, size_t n)
+{
+	struct buf t = BUF_INIT;
+	normalise_tokens(&t, s, n);
+	size_t i = 0;
+	while (i < t.len) {
+		size_t skip = 0;
+		for (size_t k = 0; k < sizeof dropped / sizeof dropped[0] && !skip; k++) {
+			size_t dl = strlen(dropped[k]);
+			/* the phrase must end at a word boundary */
+			if (i + dl <= t.len && !memcmp(t.s + i, dropped[k], dl) &&
+			    (i + dl == t.len || !is_word(t.s[i + dl])))
+				skip = dl;
+		}
+		if (skip) {
+			i += skip;
+			continue;
+		}
+		buf_putc(b, t.s[i++]);
+	}
+	buf_free(&t);
+}
+
 char *triage_normalise_title(const char *s)
 {
 	struct buf b = BUF_INIT;
@@ -88,68 +140,92 @@ char *triage_signature(const char *title)
 	return xstrdup(hex);
 }
 
-static void add_frame(struct buf *b, const char *frame)
+/* " in FRAME"; " in corrupted" when the family needs a frame and the
+ * report has none (its stack is missing or cut). */
+static void add_frame(struct buf *b, const struct title_parts *p)
 {
-	if (frame && *frame) {
+	if (p->frame && *p->frame) {
 		buf_puts(b, " in ");
-		buf_puts(b, frame);
+		buf_puts(b, p->frame);
+	} else if (family_info(p->fam)->needs_frame) {
+		buf_puts(b, " in corrupted");
+	}
+}
+
+static void put_text(struct buf *b, const char *s)
+{
+	buf_puts(b, s && *s ? s : "unknown");
+}
+
+/* The raw title; title_build normalises it as a whole. */
+static void build_raw(struct buf *b, const struct title_parts *p)
+{
+	const struct family_info *fi = family_info(p->fam);
+	switch (p->fam) {
+	case FAM_KASAN:
+	case FAM_KFENCE:
+	case FAM_KMSAN:
+		/* "KASAN: slab-out-of-bounds Read in F", "KMSAN: uninit-value in F" */
+		buf_puts(b, fi->title);
+		buf_puts(b, ": ");
+		put_text(b, p->detail);
+		if (p->access) {
+			buf_putc(b, ' ');
+			buf_puts(b, p->access);
+		}
+		add_frame(b, p);
+		break;
+	case FAM_UBSAN:
+		/* "UBSAN: shift-out-of-bounds in mm/page_alloc.c": the file, not the
+		 * frame (the same check fires from many callers). */
+		buf_puts(b, "UBSAN: ");
+		put_text(b, p->detail);
+		if (p->detail2) {
+			buf_puts(b, " in ");
+			buf_puts(b, p->detail2);
+		} else {
+			add_frame(b, p);
+		}
+		break;
+	case FAM_PANIC:
+		buf_puts(b, fi->title);
+		if (p->detail && *p->detail) {
+			buf_puts(b, ": ");
+			buf_puts(b, p->detail);
+		}
+		break;
+	case FAM_BUG_OTHER:
+		buf_puts(b, "BUG: ");
+		put_text(b, p->detail);
+		add_frame(b, p);
+		break;
+	case FAM_LOCKDEP:
+		/* "possible deadlock in F", "WARNING: suspicious RCU usage in F" */
+		buf_puts(b, p->detail ? p->detail : fi->title);
+		add_frame(b, p);
+		break;
+	case FAM_WARNING:
+		/* "WARNING: refcount bug in F", "WARNING: bad contention in F",
+		 * "WARNING in F" */
+		buf_puts(b, "WARNING");
+		if (p->kind || p->detail) {
+			buf_puts(b, ": ");
+			buf_puts(b, p->kind ? p->kind : p->detail);
+		}
+		add_frame(b, p);
+		break;
+	default:
+		buf_puts(b, fi->title);
+		add_frame(b, p);
+		break;
 	}
 }
 
 char *title_build(const struct title_parts *p)
 {
-	const struct family_info *fi = family_info(p->fam);
-	struct buf b = BUF_INIT;
-	switch (p->fam) {
-	case FAM_KASAN:
-	case FAM_KFENCE:
-		/* "KASAN: slab-out-of-bounds Read in F", "KFENCE: out-of-bounds read in F" */
-		buf_puts(&b, fi->title);
-		buf_puts(&b, ": ");
-		title_normalise_into(&b, p->detail ? p->detail : "unknown", strlen(p->detail ? p->detail : "unknown"));
-		if (p->access) {
-			buf_putc(&b, ' ');
-			buf_puts(&b, p->access);
-		}
-		add_frame(&b, p->frame);
-		break;
-	case FAM_UBSAN:
-		/* "UBSAN: shift-out-of-bounds in mm/page_alloc.c": the file, not the
-		 * frame (the same check fires from many callers). */
-		buf_puts(&b, "UBSAN: ");
-		title_normalise_into(&b, p->detail ? p->detail : "unknown", strlen(p->detail ? p->detail : "unknown"));
-		if (p->detail2) {
-			buf_puts(&b, " in ");
-			title_normalise_into(&b, p->detail2, strlen(p->detail2));
-		} else {
-			add_frame(&b, p->frame);
-		}
-		break;
-	case FAM_PANIC:
-		buf_puts(&b, fi->title);
-		if (p->detail && *p->detail) {
-			buf_puts(&b, ": ");
-			title_normalise_into(&b, p->detail, strlen(p->detail));
-		}
-		break;
-	case FAM_BUG_OTHER:
-		buf_puts(&b, "BUG: ");
-		title_normalise_into(&b, p->detail ? p->detail : "unknown", strlen(p->detail ? p->detail : "unknown"));
-		add_frame(&b, p->frame);
-		break;
-	case FAM_WARNING:
-		if (p->detail) {        /* "WARNING: possible circular locking ..." */
-			buf_puts(&b, "WARNING: ");
-			title_normalise_into(&b, p->detail, strlen(p->detail));
-			break;
-		}
-		buf_puts(&b, fi->title);
-		add_frame(&b, p->frame);
-		break;
-	default:
-		buf_puts(&b, fi->title);
-		add_frame(&b, p->frame);
-		break;
-	}
+	struct buf raw = BUF_INIT, b = BUF_INIT;
+	build_raw(&raw, p);
+	title_normalise_into(&b, raw.s ? raw.s : "", raw.len);
+	buf_free(&raw);
 	return buf_steal(&b);
 }

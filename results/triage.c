@@ -73,31 +73,48 @@ static void parse_warning(struct open_report *r, const char *msg, size_t n)
 		const char *at = memmem(msg, n, " at ", 4);
 		if (!at)
 			return;
+		/* "at kernel/foo.c:12 func+0x1/0x2", or "at func+0x1/0x2" (no file) */
+		const char *file = at + 4, *fe = file;
+		while (fe < end && *fe != ':' && *fe != ' ')
+			fe++;
+		bool has_file = fe < end && *fe == ':' && memchr(file, '/', (size_t)(fe - file)) != NULL;
 		if (frame_find_symbol(at, (size_t)(end - at), &f)) {
 			r->header_func = dup_frame(&f);
-			return;
+		} else {
+			/* 2.6/3.x: "WARNING: at kernel/foo.c:12 foo()" */
+			const char *sp = memchr(at + 4, ' ', (size_t)(end - at - 4));
+			if (sp) {
+				const char *b = sp + 1, *e = b;
+				while (e < end && *e != '(' && *e != ' ')
+					e++;
+				if (e > b)
+					r->header_func = xstrndup(b, (size_t)(e - b));
+			}
 		}
-		/* 2.6/3.x: "WARNING: at kernel/foo.c:12 foo()" */
-		const char *sp = memchr(at + 4, ' ', (size_t)(end - at - 4));
-		if (sp) {
-			const char *b = sp + 1, *e = b;
-			while (e < end && *e != '(' && *e != ' ')
-				e++;
-			if (e > b)
-				r->header_func = xstrndup(b, (size_t)(e - b));
-		}
+		const char *kind = warning_kind(has_file ? file : NULL, has_file ? (size_t)(fe - file) : 0,
+						r->header_func);
+		if (kind)
+			r->kind = xstrdup(kind);
 		return;
 	}
-	/* "WARNING: possible circular locking dependency detected" */
-	r->detail = xstrndup(msg + 9, n - 9);
+	/* "WARNING: kernel stack frame pointer at ... has bad value",
+	 * "WARNING: bad contention detected!": the message is the kind. */
+	const char *b = msg + 9, *e = end;
+	while (e > b && (e[-1] == ' ' || e[-1] == '!'))
+		e--;
+	if (e - b > 9 && !memcmp(e - 9, " detected", 9))
+		e -= 9;
+	r->detail = xstrndup(b, (size_t)(e - b));
 }
 
 /* "BUG: workqueue lockup - pool cpus=0 ..." -> "workqueue lockup" */
 static char *bug_message(const char *msg, size_t n)
 {
 	const char *s = msg + 5, *end = msg + n, *e = s;
-	while (e < end && *e != ':' && *e != ',' && *e != '!' && *e != '(' &&
-	       !(e + 3 <= end && !memcmp(e, " - ", 3)) && !(e + 4 <= end && !memcmp(e, " at ", 4)))
+	while (e < end && *e != ':' && *e != ',' && *e != '!' &&
+	       !(*e == '(' && !(e + 1 < end && e[1] == ')')) &&
+	       !(e + 3 <= end && !memcmp(e, " - ", 3)) && !(e + 4 <= end && !memcmp(e, " at ", 4)) &&
+	       !(e + 7 <= end && !memcmp(e, " on CPU", 7)) && !(e + 7 <= end && !memcmp(e, " on cpu", 7)))
 		e++;
 	while (e > s && e[-1] == ' ')
 		e--;
@@ -114,6 +131,7 @@ static void parse_header(struct open_report *r, const char *msg, size_t n)
 		break;
 	case FAM_KASAN:
 	case FAM_KFENCE:
+	case FAM_KMSAN:
 		r->detail = kind_before_in(msg, n, strlen("BUG: KASAN: "), &after_in);
 		if (after_in && frame_find_symbol(after_in, (size_t)(msg + n - after_in), &f))
 			r->header_func = dup_frame(&f);
@@ -131,6 +149,9 @@ static void parse_header(struct open_report *r, const char *msg, size_t n)
 	case FAM_BUG_OTHER:
 		r->detail = bug_message(msg, n);
 		break;
+	case FAM_LOCKDEP:
+		r->detail = xstrdup(lockdep_title(msg, n));
+		break;
 	default:
 		break;
 	}
@@ -138,16 +159,17 @@ static void parse_header(struct open_report *r, const char *msg, size_t n)
 
 /* ---- opening and closing ---- */
 
-static void close_report(struct triage *t, bool eof);
+static void close_report(struct triage *t, bool eof, bool interrupted);
 
 static void start_report(struct triage *t, enum family fam, const char *msg, size_t ml)
 {
-	close_report(t, false);
+	close_report(t, false, true);
 	struct open_report *r = &t->cur;
 	memset(r, 0, sizeof *r);
 	r->open = true;
 	r->fam = fam;
 	r->offset = t->line_off;
+	r->irq_end = r->after_apic = -1;
 	if (t->pre_valid && t->pre_lines <= MAX_PREAMBLE_LINES) {
 		r->offset = t->pre_off;
 		text_add_preamble(t, r, t->pre_off, t->line_off);
@@ -169,34 +191,129 @@ static void free_open(struct open_report *r)
 	free(r->access);
 	free(r->header_func);
 	free(r->rip_func);
-	free(r->trace_func);
+	free(r->kind);
+	free(r->at_func);
+	buf_free(&r->fnames);
 	free(r->taint);
 	free(r->phase);
 	free(r->panic_reason);
 	memset(r, 0, sizeof *r);
 }
 
-static const char *pick_frame(const struct open_report *r)
+/* ---- the guilty frame ---- */
+
+static const char *frame_name(const struct open_report *r, int i)
+{
+	return r->fnames.s + r->frames[i].off;
+}
+
+static void add_frame_entry(struct open_report *r, const char *name, size_t len, bool rip)
+{
+	if (r->n_frames >= TRIAGE_MAX_FRAMES)
+		return;
+	struct rframe *f = &r->frames[r->n_frames];
+	f->off = (unsigned)r->fnames.len;
+	f->len = (unsigned)len;
+	f->rip = rip;
+	buf_add(&r->fnames, name, len);
+	buf_putc(&r->fnames, 0);
+	if (r->after_apic < 0 && memmem(name, len, "apic_timer_interrupt", 20))
+		r->after_apic = r->n_frames + 1;
+	r->n_frames++;
+}
+
+/* The first frame of the trace (RIP lines excluded) that is not skipped as
+ * a caller. */
+static const char *first_caller(const struct open_report *r)
+{
+	for (int i = 0; i < r->n_frames; i++)
+		if (!r->frames[i].rip && !frame_is_skipped(frame_name(r, i), r->frames[i].len, true))
+			return frame_name(r, i);
+	return NULL;
+}
+
+static bool stall_skipped(const struct open_report *r, int i)
+{
+	unsigned c = frame_skip_classes(frame_name(r, i), r->frames[i].len);
+	if (c & (SKIP_ALWAYS | SKIP_ENTRY | SKIP_DISPATCH))
+		return true;
+	return !r->frames[i].rip && (c & SKIP_CALLER);
+}
+
+/* Stalls loop somewhere in the stuck context, and where the detector caught
+ * them is chance: the stable identity is the frame just above the context's
+ * entry point (the syscall, the work function, the kthread function, the
+ * initcall, the timer callback), generic dispatchers passed over. The stuck
+ * context is what the timer interrupt interrupted (frames after the first
+ * *apic_timer_interrupt), else what follows the last </IRQ>, else all. */
+static const char *stall_frame(const struct open_report *r, bool cut)
+{
+	int start = 0;
+	if (r->after_apic >= 0 && r->after_apic < r->n_frames)
+		start = r->after_apic;
+	else if (r->irq_end >= 0 && r->irq_end < r->n_frames)
+		start = r->irq_end;
+	int entry = -1;
+	for (int i = start; i < r->n_frames && entry < 0; i++)
+		if (frame_skip_classes(frame_name(r, i), r->frames[i].len) & SKIP_ENTRY)
+			entry = i;
+	if (entry >= 0) {
+		for (int i = entry - 1; i >= start; i--)
+			if (!stall_skipped(r, i))
+				return frame_name(r, i);
+		return NULL;
+	}
+	if (cut)
+		return NULL;    /* the entry point was never printed: no identity */
+	/* A whole trace without a known entry point: its outermost frame. */
+	for (int i = r->n_frames - 1; i >= start; i--)
+		if (!stall_skipped(r, i))
+			return frame_name(r, i);
+	return NULL;
+}
+
+static const char *pick_frame(const struct open_report *r, bool cut)
 {
 	const struct family_info *fi = family_info(r->fam);
+	enum frame_rule rule = fi->rule;
+	if (r->fam == FAM_WARNING && r->kind)
+		rule = RULE_CALLER;
+	switch (rule) {
+	case RULE_STALL:
+		return stall_frame(r, cut);
+	case RULE_CALLER:
+		return first_caller(r);
+	case RULE_LOCK_SITE:
+		if (r->at_func && !frame_is_skipped(r->at_func, strlen(r->at_func), true))
+			return r->at_func;
+		return first_caller(r);
+	default:
+		break;
+	}
 	if (r->header_func && !frame_is_skipped(r->header_func, strlen(r->header_func), false))
 		return r->header_func;
 	bool rip_ok = r->rip_func && !frame_is_skipped(r->rip_func, strlen(r->rip_func), false);
 	if (fi->rip_first && rip_ok)
 		return r->rip_func;
-	if (r->trace_func)
-		return r->trace_func;
+	const char *c = first_caller(r);
+	if (c)
+		return c;
 	return rip_ok ? r->rip_func : NULL;
 }
 
-static void close_report(struct triage *t, bool eof)
+/* eof: the log ended with the report open; interrupted: another report's
+ * header closed it. Either cuts a stack that was being printed. */
+static void close_report(struct triage *t, bool eof, bool interrupted)
 {
 	struct open_report *r = &t->cur;
 	if (!r->open)
 		return;
 	const struct family_info *fi = family_info(r->fam);
-	const char *frame = pick_frame(r);
-	bool cut = eof && !r->trace_ended && !r->ended;
+	bool cut = (eof && !r->trace_ended && !r->ended) ||
+		   (interrupted && r->in_trace && !r->trace_ended && !r->ended);
+	if (r->fam == FAM_LEAK && r->saw_frame)
+		cut = false;    /* a leak's backtrace has no end marker */
+	const char *frame = pick_frame(r, cut);
 	bool corrupted = cut || (fi->needs_frame && !frame) ||
 			 (r->fam == FAM_KASAN && !r->access);
 	t->last.valid = true;
@@ -216,7 +333,7 @@ static void close_report(struct triage *t, bool eof)
 	}
 	struct found *f = &t->found[t->n_found++];
 	memset(f, 0, sizeof *f);
-	struct title_parts parts = { r->fam, frame, r->detail, r->detail2, r->access };
+	struct title_parts parts = { r->fam, frame, r->detail, r->detail2, r->access, r->kind };
 	f->fam = r->fam;
 	f->r.title = title_build(&parts);
 	f->r.frame = frame ? xstrdup(frame) : NULL;
@@ -334,21 +451,59 @@ static bool ends_trace(const struct open_report *r, const char *msg, size_t n)
 	    starts(msg, n, "Allocated by task") || starts(msg, n, "Freed by task") ||
 	    starts(msg, n, "allocated by task") || starts(msg, n, "freed by task") ||
 	    starts(msg, n, "The buggy address") || starts(msg, n, "kfence-#") ||
-	    starts(msg, n, "Last potentially related work creation"))
+	    starts(msg, n, "Last potentially related work creation") ||
+	    starts(msg, n, "Uninit was ") || starts(msg, n, "Local variable ") ||
+	    starts(msg, n, "Memory access of size") ||
+	    (r->fam == FAM_KMSAN && (starts(msg, n, "Bytes ") || starts(msg, n, "CPU: "))))
 		return true;
 	/* 4.x kernels print Code: after the trace; newer ones print it in the
 	 * register dump (inside the trace, when it shows interrupted regs). */
 	return !r->saw_task_marker && starts(msg, n, "Code: ");
 }
 
-static void take_frame(struct open_report *r, const char *msg, size_t n)
+/* "RAX: ...", "R13: ...", "FS:  ...", "Code: ...": a register dump printed
+ * inside a trace (an interrupted context's registers). */
+static bool register_dump_line(const char *msg, size_t n)
+{
+	size_t i = 0;
+	while (i < n && i < 6 && ((msg[i] >= 'A' && msg[i] <= 'Z') || (msg[i] >= '0' && msg[i] <= '9')))
+		i++;
+	return i >= 2 && i < n && msg[i] == ':';
+}
+
+static bool take_frame(struct open_report *r, const char *msg, size_t n)
 {
 	struct frame f;
-	if (!frame_parse_trace(msg, n, &f) || !f.reliable)
-		return;
+	if (!frame_parse_trace(msg, n, &f))
+		return false;
+	if (!f.reliable)
+		return true;
 	r->saw_frame = true;
-	if (!r->trace_func && !frame_is_skipped(f.name, f.len, true))
-		r->trace_func = dup_frame(&f);
+	add_frame_entry(r, f.name, f.len, false);
+	return true;
+}
+
+/* lockdep: the lock site, "..., at: func+0x1/0x2", or "at:" ending a line
+ * and "[<ffffffff81000000>] func+0x1/0x2" on the next. */
+static void take_lock_site(struct open_report *r, const char *msg, size_t n)
+{
+	struct frame f;
+	if (r->at_next) {
+		r->at_next = false;
+		if (frame_parse_trace(msg, n, &f) || frame_find_symbol(msg, n, &f))
+			r->at_func = dup_frame(&f);
+		return;
+	}
+	const char *at = memmem(msg, n, "at:", 3);
+	if (!at || (at > msg && at[-1] != ' '))
+		return;
+	const char *rest = at + 3, *end = msg + n;
+	while (rest < end && *rest == ' ')
+		rest++;
+	if (rest == end)
+		r->at_next = true;
+	else if (frame_find_symbol(rest, (size_t)(end - rest), &f))
+		r->at_func = dup_frame(&f);
 }
 
 static void feed_report(struct triage *t, const char *msg, size_t n)
@@ -358,6 +513,13 @@ static void feed_report(struct triage *t, const char *msg, size_t n)
 	r->lines++;
 	if (r->trace_ended)
 		r->tail_lines++;
+	if (r->fam == FAM_LEAK) {
+		/* printed through pr_warn with the "kmemleak: " prefix */
+		if (starts(msg, n, "kmemleak: "))
+			msg += 10, n -= 10;
+		while (n && *msg == ' ')
+			msg++, n--;
+	}
 	if (r->fam == FAM_KASAN && !r->access) {
 		if (starts(msg, n, "Read of size"))
 			r->access = xstrdup("Read");
@@ -366,25 +528,37 @@ static void feed_report(struct triage *t, const char *msg, size_t n)
 	}
 	if (starts(msg, n, "CPU: ") || starts(msg, n, "Not tainted") || starts(msg, n, "Tainted: "))
 		parse_taint(t, r, msg, n);
+	if (r->fam == FAM_LOCKDEP && !r->at_func && !r->in_trace &&
+	    strcmp(r->detail ? r->detail : "", "WARNING: suspicious RCU usage"))
+		take_lock_site(r, msg, n);
 	if (!r->trace_ended) {
 		struct frame f;
 		if (starts(msg, n, "RIP: ") || starts(msg, n, "IP: ") || starts(msg, n, "EIP: ")) {
-			if (!r->rip_func && frame_find_symbol(msg, n, &f))
-				r->rip_func = dup_frame(&f);
-		} else if (starts(msg, n, "Call Trace:")) {
+			if (frame_find_symbol(msg, n, &f)) {
+				if (!r->rip_func)
+					r->rip_func = dup_frame(&f);
+				add_frame_entry(r, f.name, f.len, true);
+			}
+		} else if (starts(msg, n, "Call Trace:") || (r->fam == FAM_LEAK && starts(msg, n, "backtrace"))) {
 			r->in_trace = true;
 		} else if (starts(msg, n, "<TASK>") || starts(msg, n, "<IRQ>") || starts(msg, n, "<NMI>")) {
 			r->saw_task_marker = true;
 			r->in_trace = true;
+		} else if (starts(msg, n, "</IRQ>") || starts(msg, n, "</NMI>") || starts(msg, n, "<EOI>")) {
+			r->irq_end = r->n_frames;
 		} else if (ends_trace(r, msg, n)) {
 			r->trace_ended = true;
-		} else if (r->in_trace || r->fam == FAM_KFENCE) {
-			take_frame(r, msg, n);
+		} else if (r->in_trace || r->fam == FAM_KFENCE || r->fam == FAM_KMSAN) {
+			/* A trace without <TASK> markers (5.x, kmemleak) ends at
+			 * the first line that is neither a frame nor registers. */
+			if (!take_frame(r, msg, n) && r->saw_frame && r->in_trace &&
+			    (r->fam == FAM_LEAK || (!r->saw_task_marker && !register_dump_line(msg, n))))
+				r->trace_ended = true;
 		}
 	}
 	int tail_limit = family_info(r->fam)->ruled ? 80 : 6;
 	if ((r->trace_ended && r->tail_lines >= tail_limit) || r->lines >= MAX_REPORT_LINES)
-		close_report(t, false);
+		close_report(t, false, false);
 }
 
 /* ---- guest markers and boot phase ---- */
@@ -469,13 +643,16 @@ static void handle_role(struct triage *t, const struct header_match *m, const ch
 		}
 		return;
 	case HDR_BUG_AT:
-		if (r->open && r->fam == FAM_VM_BUG_ON_PAGE && !r->saw_frame && !r->seen_bug_at) {
+		if (r->open && (r->fam == FAM_VM_BUG_ON_PAGE || r->fam == FAM_USERCOPY) &&
+		    !r->saw_frame && !r->seen_bug_at) {
 			r->seen_bug_at = true;
 			free(r->first_line);
 			r->first_line = xstrndup(msg, ml > 512 ? 512 : ml);
 			feed_report(t, msg, ml);
 		} else {
-			start_report(t, FAM_KERNEL_BUG, msg, ml);
+			/* usercopy_abort()'s BUG, its "usercopy:" line lost */
+			bool usercopy = starts(msg, ml, "kernel BUG at mm/usercopy.c");
+			start_report(t, usercopy ? FAM_USERCOPY : FAM_KERNEL_BUG, msg, ml);
 			t->cur.seen_bug_at = true;
 		}
 		return;
@@ -487,7 +664,7 @@ static void handle_role(struct triage *t, const struct header_match *m, const ch
 			feed_report(t, msg, ml);
 			if (r->open) {
 				r->ended = true;
-				close_report(t, false);
+				close_report(t, false, false);
 			}
 		}
 		return;
@@ -496,7 +673,7 @@ static void handle_role(struct triage *t, const struct header_match *m, const ch
 			feed_report(t, msg, ml);
 			if (r->open) {
 				r->ended = true;
-				close_report(t, false);
+				close_report(t, false, false);
 			}
 			return;
 		}
@@ -508,6 +685,16 @@ static void handle_role(struct triage *t, const struct header_match *m, const ch
 	case HDR_RUN_INIT:
 		if (!strcmp(t->phase, "early boot"))
 			set_phase(t, "init", 4);
+		break;
+	case HDR_LEAK_SUMMARY:
+		/* kmemleak prints each leak (kmemleak.verbose=1) before this
+		 * count; without them the count is the only trace of a leak. */
+		if (!(r->open && r->fam == FAM_LEAK) && !(t->last.valid && t->last.fam == FAM_LEAK)) {
+			start_report(t, FAM_LEAK, msg, ml);
+			t->cur.ended = true;
+			close_report(t, false, false);
+			return;
+		}
 		break;
 	case HDR_LINUX_VERSION:
 		if (!t->release) {
@@ -525,7 +712,7 @@ static void handle_role(struct triage *t, const struct header_match *m, const ch
 	 * (a report in its tail is over once the next one's preamble shows). */
 	if (m->role == HDR_RULE || m->role == HDR_CUT_HERE || m->role == HDR_PREAMBLE) {
 		if (r->open && r->trace_ended)
-			close_report(t, false);
+			close_report(t, false, false);
 		if (!t->cur.open && !(t->pre_valid && t->pre_lines <= MAX_PREAMBLE_LINES)) {
 			t->pre_valid = true;
 			t->pre_off = t->line_off;
@@ -592,7 +779,7 @@ int triage_log(const char *log, size_t len, enum run_end end,
 		process_line(&t, pos, n);
 		pos += n + 1;
 	}
-	close_report(&t, true);
+	close_report(&t, true, false);
 	buf_free(&t.scratch);
 	triage_finish(&t, out);
 	canary_detect(out);

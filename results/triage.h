@@ -11,6 +11,7 @@
 #define RESULTS_TRIAGE_H
 #include "topologies/topo.h"
 #include "results/canary.h"
+#include "results/symbolize.h"
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -34,6 +35,8 @@ struct triage_report {
 	char *known_bug;        /* id of a matching `bug` known-list entry, or NULL */
 	char *fix;              /* that entry's fix, or NULL */
 	size_t offset;          /* byte offset of the report in the log */
+	struct symbolized symbols;  /* its frames with file:line when a vmlinux
+				       is known (triage_symbolize); n == 0 otherwise */
 };
 
 struct triage_result {

@@ -41,5 +41,18 @@ void triage_report_json(struct json *j, const struct triage_report *p, bool with
 	json_field_string(j, "fix", p->fix);
 	json_field_int(j, "offset", (long long)p->offset);
 	json_field_string(j, "text", p->text);
+	if (p->symbols.n) {
+		/* with a vmlinux: where the guilty frame is, and every frame */
+		json_field_string(j, "where", symbolized_where(&p->symbols, p->frame));
+		json_key(j, "frames");
+		json_array_begin(j);
+		for (int i = 0; i < p->symbols.n; i++) {
+			json_object_begin(j);
+			json_field_string(j, "frame", p->symbols.v[i].frame);
+			json_field_string(j, "where", p->symbols.v[i].where);
+			json_object_end(j);
+		}
+		json_array_end(j);
+	}
 	json_object_end(j);
 }

@@ -34,7 +34,7 @@ static void split_benign_panic(struct triage *t, int i)
 	}
 	struct found *p = &t->found[t->n_found++];
 	memset(p, 0, sizeof *p);
-	struct title_parts parts = { FAM_PANIC, NULL, f->panic_reason, NULL, NULL };
+	struct title_parts parts = { FAM_PANIC, NULL, f->panic_reason, NULL, NULL, NULL };
 	p->fam = FAM_PANIC;
 	p->r.title = title_build(&parts);
 	p->r.family = xstrdup(family_info(FAM_PANIC)->name);
@@ -189,6 +189,7 @@ static void report_free(struct triage_report *r)
 	free(r->phase);
 	free(r->known_bug);
 	free(r->fix);
+	symbolized_free(&r->symbols);
 }
 
 void triage_result_free(struct triage_result *r)

@@ -14,7 +14,19 @@ struct open_report {
 	int lines, tail_lines;
 	char *first_line, *phase, *taint;
 	char *detail, *detail2, *access;        /* header details for the title */
-	char *header_func, *rip_func, *trace_func;
+	char *header_func, *rip_func;
+	char *kind;                             /* WARNING kind: "refcount bug", ... */
+	char *at_func;                          /* lockdep: first ", at: FUNC" lock site */
+	bool at_next;                           /* "at:" ended a line: the next names it */
+	/* Every frame in trace order, RIP lines included (names in fnames). */
+	struct buf fnames;
+	struct rframe {
+		unsigned off, len;
+		bool rip;
+	} frames[TRIAGE_MAX_FRAMES];
+	int n_frames;
+	int irq_end;                            /* n_frames at the last </IRQ>/</NMI>, -1 none */
+	int after_apic;                         /* index after the first *apic_timer_interrupt frame, -1 none */
 	bool seen_die, seen_bug_at;             /* the die line / kernel BUG at joined */
 	bool in_trace, saw_frame, saw_task_marker, trace_ended, ended;
 	bool panicked;

@@ -9,6 +9,7 @@
 #include "common/buf.h"
 #include "common/fsutil.h"
 #include "common/proc.h"
+#include "common/strv.h"
 #include <dirent.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -24,7 +25,8 @@ struct build {
 	bool verbose;
 	char tree_key[17], key[17];
 	char *top;        /* build/TREEKEY */
-	char *tree;       /* build/TREEKEY/linux */
+	char *tree;       /* the sources make runs in: build/TREEKEY/linux, or a tree= checkout */
+	char *obj;        /* where make writes: the tree itself, or build/TREEKEY/obj (O=) for tree= */
 	char *applied;    /* build/TREEKEY/applied: copies of the patches now in the tree */
 	char *log;        /* logs/build-NAME.log */
 	char *tarball;    /* /usr/src/linux-source-X.tar.xz */
@@ -80,6 +82,24 @@ static int run_in_tree(struct build *b, char *const argv[], double timeout, cons
 	return rc;
 }
 
+/* make TARGET in the tree, writing into b->obj (O= when that is not the tree). */
+static int run_make(struct build *b, const char *target, const char *jobs_arg, double timeout, char **err)
+{
+	struct strv a = { 0 };
+	strv_add(&a, "make");
+	strv_add(&a, b->cc);
+	if (strcmp(b->obj, b->tree))
+		strv_addf(&a, "O=%s", b->obj);
+	if (jobs_arg)
+		strv_add(&a, jobs_arg);
+	strv_add(&a, target);
+	char *what = xasprintf("make %s", target);
+	int rc = run_in_tree(b, strv_argv(&a), timeout, what, err);
+	free(what);
+	strv_free(&a);
+	return rc;
+}
+
 static void log_line(const struct build *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static void log_line(const struct build *b, const char *fmt, ...)
@@ -111,8 +131,8 @@ static int jobs(void)
  * Kconfig silently drops a symbol whose dependencies are not met. */
 static int check_fragment(struct build *b, char **err)
 {
-	char *frag = read_file(b->k->config_path, NULL);
-	char *cfg_path = path_join(b->tree, ".config");
+	char *frag = kernel_config_text(b->k);
+	char *cfg_path = path_join(b->obj, ".config");
 	char *cfg = read_file(cfg_path, NULL);
 	struct buf missing = BUF_INIT;
 	for (char *line = frag; line && *line;) {
@@ -139,7 +159,7 @@ static int check_fragment(struct build *b, char **err)
 	if (missing.len) {
 		*err = xasprintf("the config fragment %s was not honoured by `make olddefconfig` "
 				 "(missing dependencies?); these lines differ in %s:\n%s",
-				 b->k->config_path, cfg_path, missing.s);
+				 b->k->config, cfg_path, missing.s);
 		rc = -1;
 	}
 	buf_free(&missing);
@@ -152,17 +172,16 @@ static int check_fragment(struct build *b, char **err)
 static int configure_tree(struct build *b, char **err)
 {
 	phase(b, "configuring (x86_64 defconfig + %s, make olddefconfig)", b->k->config);
-	char *defconfig[] = { "make", b->cc, "defconfig", NULL };
-	if (run_in_tree(b, defconfig, 600, "make defconfig", err))
+	if (run_make(b, "defconfig", NULL, 600, err))
 		return -1;
 	/* Later assignments win in Kconfig, so appending the fragment to the
 	 * defconfig result is a merge. */
-	char *cfg_path = path_join(b->tree, ".config");
+	char *cfg_path = path_join(b->obj, ".config");
 	char *cfg = read_file(cfg_path, NULL);
-	char *frag = read_file(b->k->config_path, NULL);
+	char *frag = kernel_config_text(b->k);
 	int rc = -1;
 	if (!cfg || !frag)
-		*err = xasprintf("cannot read %s or %s", cfg_path, b->k->config_path);
+		*err = xasprintf("cannot read %s or the fragments %s", cfg_path, b->k->config);
 	else {
 		char *merged = xasprintf("%s\n# ---- topofarm fragment %s ----\n%s\n", cfg, b->k->config, frag);
 		rc = write_file_str(cfg_path, merged);
@@ -173,9 +192,8 @@ static int configure_tree(struct build *b, char **err)
 	free(cfg);
 	free(frag);
 	free(cfg_path);
-	char *olddefconfig[] = { "make", b->cc, "olddefconfig", NULL };
 	if (rc == 0)
-		rc = run_in_tree(b, olddefconfig, 600, "make olddefconfig", err);
+		rc = run_make(b, "olddefconfig", NULL, 600, err);
 	if (rc == 0)
 		rc = check_fragment(b, err);
 	return rc;
@@ -370,11 +388,10 @@ static int make_bzimage(struct build *b, char **err)
 	char jobs_arg[32];
 	snprintf(jobs_arg, sizeof jobs_arg, "-j%d", jobs());
 	phase(b, "building bzImage with make %s (log: %s)", jobs_arg, b->log);
-	char *argv[] = { "make", b->cc, jobs_arg, "bzImage", NULL };
 	struct ticker t = { .b = b, .lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER };
 	pthread_t th;
 	bool ticking = b->verbose && pthread_create(&th, NULL, tick, &t) == 0;
-	int rc = run_in_tree(b, argv, 4 * 3600, "make bzImage", err);
+	int rc = run_make(b, "bzImage", jobs_arg, 4 * 3600, err);
 	if (ticking) {
 		pthread_mutex_lock(&t.lock);
 		t.done = true;
@@ -396,31 +413,57 @@ static int copy_file(const char *from, const char *to)
 	return rc;
 }
 
+/* A kernel built with debug info keeps its vmlinux beside the bzImage, for
+ * file:line in triage (kernel_vmlinux_path); without, it is not worth the
+ * space: function names and sizes are in the console's frames already. */
+static int keep_vmlinux(struct build *b, const char *dir)
+{
+	char *cfg_path = path_join(b->obj, ".config");
+	char *cfg = read_file(cfg_path, NULL);
+	int rc = 0;
+	if (cfg && strstr(cfg, "\nCONFIG_DEBUG_INFO=y\n")) {
+		char *from = path_join(b->obj, "vmlinux"), *to = path_join(dir, "vmlinux");
+		rc = copy_file(from, to);
+		free(from);
+		free(to);
+	}
+	free(cfg);
+	free(cfg_path);
+	return rc;
+}
+
 static int install_image(struct build *b, char **err)
 {
 	char *dest = xasprintf("%s/kernels/%s-%s", cache_dir(), kernel_cache_name(b->k), b->key);
 	char *tmp = xasprintf("%s.tmp-%d", dest, (int)getpid());
-	char *release_path = path_join(b->tree, "include/config/kernel.release");
+	char *release_path = path_join(b->obj, "include/config/kernel.release");
 	char *release = read_file(release_path, NULL);
-	char *src_version = kernel_installed_version(b->k->source);
+	char *state_err = NULL;
+	char *src_version = b->k->tree ? kernel_tree_state(b->k->tree, &state_err) : kernel_installed_version(b->k->source);
+	free(state_err);
 	char *patches = patches_string(b->k);
 	int rc = -1;
 	remove_tree(tmp);
 	char *pdir = path_join(tmp, "patches");
 	mkdir_p(pdir, 0755);
-	char *from = path_join(b->tree, "arch/x86/boot/bzImage");
+	char *from = path_join(b->obj, "arch/x86/boot/bzImage");
 	char *to = path_join(tmp, "bzImage");
-	char *cfg_from = path_join(b->tree, ".config");
+	char *cfg_from = path_join(b->obj, ".config");
 	char *cfg_to = path_join(tmp, "config");
 	char *info = path_join(tmp, "kernel.txt");
 	char *record = kernel_record_path(kernel_cache_name(b->k));
 	char *text = xasprintf("name=%s\nkind=source\nsource=%s\nsource_version=%s\nconfig=%s\n"
 			       "patches=%s\nkey=%s\ntree_key=%s\nrelease=%.*s\nimage=%s-%s/bzImage\n",
-			       kernel_cache_name(b->k), b->k->source, src_version ? src_version : "?", b->k->config,
+			       kernel_cache_name(b->k), b->k->tree ? b->k->tree : b->k->source,
+			       src_version ? src_version : "?", b->k->config,
 			       patches, b->key, b->tree_key, release ? (int)strcspn(release, "\n") : 1,
 			       release ? release : "?", kernel_cache_name(b->k), b->key);
 	if (copy_file(from, to) != 0 || copy_file(cfg_from, cfg_to) != 0) {
 		*err = xasprintf("the build produced no %s", from);
+		goto out;
+	}
+	if (keep_vmlinux(b, tmp) != 0) {
+		*err = xasprintf("cannot copy %s/vmlinux (the kernel has DEBUG_INFO: triage symbols)", b->obj);
 		goto out;
 	}
 	for (size_t i = 0; i < b->k->n_patches; i++) {
@@ -490,6 +533,8 @@ static int install_source_package(const struct kernel_entry *k, bool verbose, ch
 static void build_free(struct build *b)
 {
 	free(b->top);
+	if (b->obj != b->tree)
+		free(b->obj);
 	free(b->tree);
 	free(b->applied);
 	free(b->log);
@@ -527,6 +572,21 @@ static int prepare_tree(struct build *b, char **err)
 {
 	char *marker = path_join(b->top, "configured");
 	int rc = 0;
+	if (b->k->tree) {
+		/* A checkout: never unpacked or patched here; its O= directory is
+		 * configured once per fragment (the tree key). */
+		char *cfg = path_join(b->obj, ".config");
+		if (!path_exists(marker) || !path_exists(cfg)) {
+			mkdir_p(b->obj, 0755);
+			rc = configure_tree(b, err);
+			if (rc == 0)
+				rc = write_file_str(marker, b->k->config);
+		} else
+			phase(b, "reusing the build directory %s", b->obj);
+		free(cfg);
+		free(marker);
+		return rc;
+	}
 	if (is_dir(b->tree) && revert_patches(b) != 0) {
 		phase(b, "the build tree has patches that do not reverse: unpacking it again");
 		unlink(marker);
@@ -537,7 +597,7 @@ static int prepare_tree(struct build *b, char **err)
 		if (rc == 0)
 			rc = configure_tree(b, err);
 		if (rc == 0)
-			rc = write_file_str(marker, b->k->config_path);
+			rc = write_file_str(marker, b->k->config);
 	} else
 		phase(b, "reusing the build tree %s", b->tree);
 	free(marker);
@@ -547,7 +607,7 @@ static int prepare_tree(struct build *b, char **err)
 int kernel_build_source(const struct kernel_entry *k, bool verbose, char **err)
 {
 	struct build b = { .k = k, .verbose = verbose, .t0 = now_seconds() };
-	char *installed = kernel_installed_version(k->source);
+	char *installed = k->tree ? xstrdup("tree") : kernel_installed_version(k->source);
 	bool have_source = installed != NULL;
 	free(installed);
 	if (!have_source && install_source_package(k, verbose, err) != 0)
@@ -555,10 +615,11 @@ int kernel_build_source(const struct kernel_entry *k, bool verbose, char **err)
 	if (kernel_build_keys(k, b.tree_key, b.key, err) != 0)
 		return -1;
 	b.top = xasprintf("%s/build/%s", cache_dir(), b.tree_key);
-	b.tree = path_join(b.top, "linux");
+	b.tree = k->tree ? xstrdup(k->tree) : path_join(b.top, "linux");
+	b.obj = k->tree ? path_join(b.top, "obj") : b.tree;
 	b.applied = path_join(b.top, "applied");
 	b.log = xasprintf("%s/logs/build-%s.log", cache_dir(), kernel_cache_name(k));
-	b.tarball = xasprintf("/usr/src/%s.tar.xz", k->source);
+	b.tarball = k->tree ? NULL : xasprintf("/usr/src/%s.tar.xz", k->source);
 	setup_env(&b);
 	char *logs = xasprintf("%s/logs", cache_dir());
 	mkdir_p(logs, 0755);
@@ -580,7 +641,7 @@ int kernel_build_source(const struct kernel_entry *k, bool verbose, char **err)
 		rc = 0;
 		goto out;
 	}
-	if (!path_exists(b.tarball)) {
+	if (b.tarball && !path_exists(b.tarball)) {
 		*err = xasprintf("%s is missing although %s is installed", b.tarball, k->source);
 		goto out;
 	}

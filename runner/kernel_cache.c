@@ -145,6 +145,24 @@ char *kernel_image_path(const struct kernel_entry *k)
 	return path;
 }
 
+char *kernel_vmlinux_path(const struct kernel_entry *k)
+{
+	if (k->kind == KERNEL_IMAGE)
+		return k->vmlinux && path_exists(k->vmlinux) ? xstrdup(k->vmlinux) : NULL;
+	char *image = kernel_image_path(k);
+	if (!image)
+		return NULL;
+	/* the kernel's cache directory: Debian images sit in its boot/ */
+	char *cut = k->kind == KERNEL_DEB ? strstr(image, "/boot/") : strrchr(image, '/');
+	char *path = cut ? xasprintf("%.*s/vmlinux", (int)(cut - image), image) : NULL;
+	free(image);
+	if (path && !path_exists(path)) {
+		free(path);
+		path = NULL;
+	}
+	return path;
+}
+
 char *kernel_cached_version(const struct kernel_entry *k)
 {
 	char *image = kernel_image_path(k);

@@ -211,6 +211,8 @@ static int add_attr(struct parser *p, struct kernel_entry *k, const char *file, 
 		slot = &k->vmlinux;
 	else if (!strcmp(key, "source"))
 		slot = &k->source;
+	else if (!strcmp(key, "tree"))
+		slot = &k->tree;
 	else if (!strcmp(key, "config"))
 		slot = &k->config;
 	else if (!strcmp(key, "note"))
@@ -219,12 +221,18 @@ static int add_attr(struct parser *p, struct kernel_entry *k, const char *file, 
 		slot = &k->base;
 	else if (!strcmp(key, "cmdline"))
 		slot = &k->cmdline;
+	else if (!strcmp(key, "coverage"))
+		slot = &k->coverage;
 	else if (strcmp(key, "patch") != 0) {
-		rc = fail(p, file, line, "unknown key '%s' (expected deb, source, image, vmlinux, config, patch, base, cmdline or note)", key);
+		rc = fail(p, file, line, "unknown key '%s' (expected deb, source, tree, image, vmlinux, config, patch, base, cmdline, coverage or note)", key);
 		goto out;
 	}
 	if (!*val && strcmp(key, "note") != 0) {
 		rc = fail(p, file, line, "'%s=' needs a value", key);
+		goto out;
+	}
+	if (slot == &k->coverage && strcmp(val, "gcov") != 0) {
+		rc = fail(p, file, line, "coverage=%s: the only kind of coverage is 'gcov'", val);
 		goto out;
 	}
 	if ((slot == &k->deb || slot == &k->source) && !valid_package_name(val)) {
@@ -253,7 +261,7 @@ static int add_attr(struct parser *p, struct kernel_entry *k, const char *file, 
 		rc = fail(p, file, line, "'%s=' given twice for kernel '%s'", key, k->name);
 		goto out;
 	}
-	if (slot == &k->image || slot == &k->vmlinux) {
+	if (slot == &k->image || slot == &k->vmlinux || slot == &k->tree) {
 		/* Relative to the catalogue; the file may appear later (a build
 		 * that is still running): kernels fetch says when it is missing. */
 		char *dir = dir_of(file);
@@ -262,11 +270,25 @@ static int add_attr(struct parser *p, struct kernel_entry *k, const char *file, 
 		goto out;
 	}
 	if (slot == &k->config) {
-		k->config_path = resolve_file(file, "kconfig", val);
-		if (!k->config_path) {
-			rc = fail(p, file, line, "config file '%s' not found next to the catalogue, "
-				  "in its kconfig/ or in runner/kconfig/", val);
-			goto out;
+		/* config=A,B: fragments applied in order (later lines win). */
+		for (const char *s = val; *s;) {
+			size_t n = strcspn(s, ",");
+			char *name = xstrndup(s, n);
+			char *path = n ? resolve_file(file, "kconfig", name) : NULL;
+			if (!path)
+				rc = fail(p, file, line, n ? "config file '%s' not found next to the catalogue, "
+					  "in its kconfig/ or in runner/kconfig/" : "config=%s: empty fragment name in the list",
+					  n ? name : val);
+			free(name);
+			if (rc)
+				goto out;
+			k->config_paths = xrealloc(k->config_paths, (k->n_configs + 1) * sizeof *k->config_paths);
+			k->config_paths[k->n_configs++] = path;
+			s += n;
+			if (*s == ',' && !*++s) {
+				rc = fail(p, file, line, "config=%s: empty fragment name in the list", val);
+				goto out;
+			}
 		}
 	}
 	*slot = xstrdup(val);
@@ -281,12 +303,20 @@ static int check_entry(struct parser *p, struct kernel_entry *k)
 	if (k->cmdline && strpbrk(k->cmdline, "\n\r\""))
 		return fail(p, k->file, k->line, "kernel '%s': cmdline= must be one line without quotes", k->name);
 	if (k->base) {
-		if (k->deb || k->source || k->image || k->vmlinux || k->config || k->n_patches)
+		if (k->deb || k->source || k->tree || k->image || k->vmlinux || k->config || k->n_patches)
 			return fail(p, k->file, k->line, "kernel '%s': base= takes the image of another kernel; "
-				    "it cannot also have deb=, source=, image=, config= or patch=", k->name);
+				    "it cannot also have deb=, source=, tree=, image=, config= or patch=", k->name);
 		return 0;   /* the rest is checked on the base, once everything is read */
 	}
-	k->kind = k->source ? KERNEL_SOURCE : k->image ? KERNEL_IMAGE : KERNEL_DEB;
+	k->kind = k->source || k->tree ? KERNEL_SOURCE : k->image ? KERNEL_IMAGE : KERNEL_DEB;
+	if (k->tree && (k->deb || k->source || k->image || k->n_patches))
+		return fail(p, k->file, k->line, "kernel '%s': tree= is a kernel checkout built as it is "
+			    "(commit or leave uncommitted what it should contain); it takes config= and cmdline= "
+			    "only, no deb=, source=, image= or patch=", k->name);
+	if (k->tree && !k->config)
+		return fail(p, k->file, k->line, "kernel '%s': tree= needs config=FRAGMENT", k->name);
+	if (k->tree)
+		return 0;
 	if (k->image && (k->deb || k->source || k->config || k->n_patches))
 		return fail(p, k->file, k->line,
 			    "kernel '%s': image= is a kernel as built; it takes no deb=, source=, config= or patch=", k->name);
@@ -548,11 +578,15 @@ static int resolve_bases(struct parser *p)
 		k->image = b->image ? xstrdup(b->image) : NULL;
 		k->vmlinux = b->vmlinux ? xstrdup(b->vmlinux) : NULL;
 		k->source = b->source ? xstrdup(b->source) : NULL;
+		k->tree = b->tree ? xstrdup(b->tree) : NULL;
 		k->config = b->config ? xstrdup(b->config) : NULL;
-		k->config_path = b->config_path ? xstrdup(b->config_path) : NULL;
+		k->config_paths = dup_strings(b->config_paths, b->n_configs);
+		k->n_configs = b->n_configs;
 		k->patches = dup_strings(b->patches, b->n_patches);
 		k->patch_paths = dup_strings(b->patch_paths, b->n_patches);
 		k->n_patches = b->n_patches;
+		if (!k->coverage && b->coverage)
+			k->coverage = xstrdup(b->coverage);   /* a property of the image */
 	}
 	return 0;
 }
@@ -565,7 +599,7 @@ char *kernel_describe(const struct kernel_entry *k)
 	else if (k->kind == KERNEL_IMAGE)
 		buf_printf(&b, "image %s", k->image);
 	else {
-		buf_printf(&b, "%s + %s", k->source, k->config);
+		buf_printf(&b, "%s%s + %s", k->tree ? "tree " : "", k->tree ? k->tree : k->source, k->config);
 		for (size_t i = 0; i < k->n_patches; i++)
 			buf_printf(&b, " + %s", k->patches[i]);
 	}
@@ -666,8 +700,11 @@ static void entry_free(struct kernel_entry *k)
 	free(k->image);
 	free(k->vmlinux);
 	free(k->source);
+	free(k->tree);
 	free(k->config);
-	free(k->config_path);
+	for (size_t i = 0; i < k->n_configs; i++)
+		free(k->config_paths[i]);
+	free(k->config_paths);
 	for (size_t i = 0; i < k->n_patches; i++) {
 		free(k->patches[i]);
 		free(k->patch_paths[i]);
@@ -677,6 +714,7 @@ static void entry_free(struct kernel_entry *k)
 	free(k->note);
 	free(k->base);
 	free(k->cmdline);
+	free(k->coverage);
 	free(k->file);
 	if (k->state)
 		free(k->state->key_err);
@@ -710,6 +748,22 @@ int kernel_default_pair(const struct kernel_catalogue *cat,
 	return 0;
 }
 
+char *kernel_config_text(const struct kernel_entry *k)
+{
+	struct buf b = BUF_INIT;
+	for (size_t i = 0; i < k->n_configs; i++) {
+		size_t len = 0;
+		char *text = read_file(k->config_paths[i], &len);
+		if (!text) {
+			buf_free(&b);
+			return NULL;
+		}
+		buf_printf(&b, "%s%s", text, len && text[len - 1] != '\n' ? "\n" : "");
+		free(text);
+	}
+	return b.s ? buf_steal(&b) : xstrdup("");
+}
+
 /* Build keys are computed once per entry (they need dpkg-query and the
  * contents of the fragment and patches). */
 int kernel_build_keys(const struct kernel_entry *k, char tree_key[17], char key[17], char **err)
@@ -719,22 +773,33 @@ int kernel_build_keys(const struct kernel_entry *k, char tree_key[17], char key[
 		st->keys_done = -1;
 		free(st->key_err);
 		st->key_err = NULL;
-		char *version = k->source ? kernel_installed_version(k->source) : NULL;
-		char *config = k->config_path ? read_file(k->config_path, NULL) : NULL;
+		char *tree_err = NULL;
+		char *version = k->tree ? kernel_tree_state(k->tree, &tree_err)
+			      : k->source ? kernel_installed_version(k->source) : NULL;
+		char *config = k->n_configs ? kernel_config_text(k) : NULL;
 		char **texts = xcalloc(k->n_patches + 1, sizeof *texts);
 		bool ok = version && config;
 		for (size_t i = 0; ok && i < k->n_patches; i++)
 			ok = (texts[i] = read_file(k->patch_paths[i], NULL)) != NULL;
-		if (!k->source)
+		if (!k->source && !k->tree)
 			st->key_err = xasprintf("kernel '%s' is not built from source", k->name);
+		else if (tree_err)
+			st->key_err = tree_err, tree_err = NULL;
 		else if (!version)
 			st->key_err = xasprintf("source package %s is not installed "
 						"(apt-get install %s, or tools/install-deps)", k->source, k->source);
 		else if (!ok)
 			st->key_err = xasprintf("kernel '%s': cannot read its config fragment or patches", k->name);
 		else {
-			kernel_compute_keys(k->source, version, config, (const char *const *)texts,
+			kernel_compute_keys(k->tree ? k->tree : k->source, version, config, (const char *const *)texts,
 					    k->n_patches, st->tree_key, st->key);
+			if (k->tree) {
+				/* One O= directory per checkout + fragment, whatever its
+				 * state: kbuild rebuilds only what changed. */
+				char *any_state = xasprintf("tree %s", k->tree), unused[17];
+				kernel_compute_keys(any_state, "", config, NULL, 0, st->tree_key, unused);
+				free(any_state);
+			}
 			st->keys_done = 1;
 		}
 		for (size_t i = 0; i < k->n_patches; i++)
@@ -742,6 +807,7 @@ int kernel_build_keys(const struct kernel_entry *k, char tree_key[17], char key[
 		free(texts);
 		free(config);
 		free(version);
+		free(tree_err);
 	}
 	if (st->keys_done < 0) {
 		/* Not remembered: installing the source package fixes it. */

@@ -1,7 +1,10 @@
 /* runner/kernel_fetch.c: Debian binary kernels. `apt-get download` puts the
  * linux-image .deb in cache_dir()/debs/, `dpkg-deb -x` unpacks it into
  * cache_dir()/kernels/NAME-VERSION/ (nothing is installed into /boot), and
- * kernels/NAME.current records the exact package version and image. */
+ * kernels/NAME.current records the exact package version and image.
+ * `kernels fetch --symbols` adds the matching -dbg package's vmlinux as
+ * kernels/NAME-VERSION/vmlinux (only that file is kept: the package unpacks
+ * to ~5 GiB of module debug info nobody here reads). */
 #include "runner/kernels.h"
 #include "common/buf.h"
 #include "common/fsutil.h"
@@ -64,15 +67,15 @@ static int apt_get(char *const argv[], const char *cwd, char **out)
 
 /* Downloads PKG into debs/ through a private directory, so the new file is
  * known by construction and a half-downloaded .deb is never picked up. */
-static char *download_deb(const struct kernel_entry *k, const char *debs, bool verbose, char **err)
+static char *download_deb(const struct kernel_entry *k, const char *pkg, const char *debs, bool verbose, char **err)
 {
 	char *tmp = xasprintf("%s/.download-%d", debs, (int)getpid());
 	remove_tree(tmp);
 	mkdir_p(tmp, 0755);
-	char *download[] = { "apt-get", "download", "-q", k->deb, NULL };
+	char *download[] = { "apt-get", "download", "-q", (char *)pkg, NULL };
 	char *out = NULL;
 	if (verbose)
-		fprintf(stderr, "%s: downloading %s (apt-get download)\n", k->name, k->deb);
+		fprintf(stderr, "%s: downloading %s (apt-get download)\n", k->name, pkg);
 	int rc = apt_get(download, tmp, &out);
 	if (rc != 0) {
 		/* The usual cause is stale package lists naming a version the
@@ -80,7 +83,7 @@ static char *download_deb(const struct kernel_entry *k, const char *debs, bool v
 		free(out);
 		if (geteuid() != 0) {
 			*err = xasprintf("apt-get download %s failed; the package lists may be stale: "
-					 "run `apt-get update` as root and retry", k->deb);
+					 "run `apt-get update` as root and retry", pkg);
 			remove_tree(tmp);
 			free(tmp);
 			return NULL;
@@ -95,7 +98,7 @@ static char *download_deb(const struct kernel_entry *k, const char *debs, bool v
 	char *found = rc == 0 ? newest_match(tmp, "", ".deb") : NULL;
 	char *final = NULL;
 	if (!found)
-		*err = xasprintf("apt-get download %s failed:\n%s", k->deb, out ? out : "");
+		*err = xasprintf("apt-get download %s failed:\n%s", pkg, out ? out : "");
 	else {
 		final = path_join(debs, strrchr(found, '/') + 1);
 		if (rename(found, final) != 0) {
@@ -227,7 +230,7 @@ int kernel_fetch_deb(const struct kernel_entry *k, bool verbose, char **err)
 	if (deb && verbose)
 		fprintf(stderr, "%s: using the downloaded %s\n", k->name, deb);
 	if (!deb)
-		deb = download_deb(k, debs, verbose, err);
+		deb = download_deb(k, k->deb, debs, verbose, err);
 	if (deb)
 		rc = unpack_deb(k, deb, verbose, err);
 	if (rc == 0 && verbose) {
@@ -241,5 +244,124 @@ out:
 	free(deb);
 	free(lock);
 	free(debs);
+	return rc;
+}
+
+/* Runs argv (no shell) in cwd; on failure *err = "WHAT failed: tail". */
+static int run_tool(char *const argv[], const char *cwd, const char *what, char **err)
+{
+	struct proc_opts o = { .cwd = cwd, .capture = true, .timeout = 1800 };
+	struct proc_result r = { 0 };
+	int rc = proc_run(argv, &o, &r);
+	if (rc != 0) {
+		char *tail = r.not_found ? xasprintf("%s not found", argv[0]) : kernel_output_tail(r.out, 6);
+		*err = xasprintf("%s failed:\n%s", what, tail);
+		free(tail);
+	}
+	proc_result_free(&r);
+	return rc;
+}
+
+/* The data member of a .deb ("data.tar.xz"), from `ar t`. */
+static char *deb_data_member(const char *deb, char **err)
+{
+	char *argv[] = { "ar", "t", (char *)deb, NULL };
+	struct proc_opts o = { .capture = true, .timeout = 120 };
+	struct proc_result r = { 0 };
+	char *member = NULL;
+	if (proc_run(argv, &o, &r) == 0 && r.out)
+		for (char *l = r.out, *nl; l && *l; l = nl) {
+			nl = strchr(l, '\n');
+			if (nl)
+				*nl++ = 0;
+			if (!strncmp(l, "data.tar", 8) && !strchr(l, '/')) {
+				member = xstrdup(l);
+				break;
+			}
+		}
+	if (!member)
+		*err = xasprintf("%s: no data.tar member (ar t failed or not a .deb)", deb);
+	proc_result_free(&r);
+	return member;
+}
+
+int kernel_fetch_symbols(const struct kernel_entry *k, bool verbose, char **err)
+{
+	if (k->kind != KERNEL_DEB) {
+		*err = xasprintf("kernel '%s': --symbols fetches Debian -dbg packages; %s", k->name,
+				 k->kind == KERNEL_IMAGE ? "give an image= kernel its vmlinux= instead"
+							 : "a built kernel keeps its vmlinux when its config has DEBUG_INFO");
+		return -1;
+	}
+	char *have = kernel_vmlinux_path(k);
+	if (have) {
+		if (verbose)
+			fprintf(stderr, "%s: symbols ready: %s\n", k->name, have);
+		free(have);
+		return 0;
+	}
+	double t0 = now_seconds();
+	char *record = kernel_record_path(kernel_cache_name(k));
+	char *version = kernel_record_get(record, "version");
+	char *release = kernel_record_get(record, "release");
+	char *image = kernel_image_path(k);
+	char *debs = xasprintf("%s/debs", cache_dir());
+	char *lock = path_join(debs, ".lock");
+	char *pkg = xasprintf("%s-dbg", k->deb), *pkg_ver = NULL, *prefix = NULL, *deb = NULL;
+	char *tmp = NULL, *member = NULL, *inner = NULL, *from = NULL, *to = NULL;
+	int rc = -1, fd = -1;
+	if (!version || !release || !image) {
+		*err = xasprintf("kernel '%s' is not fetched: run `topofarm kernels fetch %s` first", k->name, k->name);
+		goto out;
+	}
+	mkdir_p(debs, 0755);
+	fd = kernel_lock(lock, "the Debian package cache", verbose, false);
+	if (fd < 0) {
+		*err = xasprintf("cannot lock %s", lock);
+		goto out;
+	}
+	/* The -dbg package of exactly the image's version. */
+	pkg_ver = xasprintf("%s=%s", pkg, version);
+	prefix = xasprintf("%s_", pkg);
+	deb = newest_match(debs, prefix, ".deb");
+	if (!deb)
+		deb = download_deb(k, pkg_ver, debs, verbose, err);
+	if (!deb)
+		goto out;
+	member = deb_data_member(deb, err);
+	if (!member)
+		goto out;
+	tmp = xasprintf("%s/.symbols-%d", debs, (int)getpid());
+	remove_tree(tmp);
+	mkdir_p(tmp, 0755);
+	if (verbose)
+		fprintf(stderr, "%s: extracting vmlinux-%s from %s\n", k->name, release, deb);
+	char *ar[] = { "ar", "x", (char *)deb, member, NULL };
+	if (run_tool(ar, tmp, "ar x", err) != 0)
+		goto out;
+	inner = xasprintf("./usr/lib/debug/boot/vmlinux-%s", release);
+	char *tar[] = { "tar", "-x", "-f", member, inner, NULL };
+	if (run_tool(tar, tmp, "tar -x (the -dbg package's vmlinux)", err) != 0)
+		goto out;
+	from = path_join(tmp, inner + 2);
+	char *kdir = xstrndup(image, (size_t)(strstr(image, "/boot/") - image));
+	to = path_join(kdir, "vmlinux");
+	free(kdir);
+	if (rename(from, to) != 0) {
+		*err = xasprintf("cannot move %s to %s", from, to);
+		goto out;
+	}
+	unlink(deb);    /* ~1 GB; fetched again if ever needed */
+	if (verbose)
+		fprintf(stderr, "%s: symbols ready: %s (%.0f s)\n", k->name, to, now_seconds() - t0);
+	rc = 0;
+out:
+	if (tmp)
+		remove_tree(tmp);
+	if (fd >= 0)
+		close(fd);
+	free(record), free(version), free(release), free(image), free(debs), free(lock);
+	free(pkg), free(pkg_ver), free(prefix), free(deb), free(tmp), free(member), free(inner);
+	free(from), free(to);
 	return rc;
 }

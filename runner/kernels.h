@@ -9,6 +9,8 @@
  *   kernels/NAME-VERSION/boot/vmlinuz-*     an unpacked Debian kernel
  *   kernels/NAME.current                   which unpacked version NAME uses
  *   kernels/NAME-KEY/bzImage               a self-built kernel (KEY: build key)
+ *   build/TREEKEY/obj/                      tree= kernels: the O= build directory of
+ *                                          a checkout + config (incremental builds)
  *   build/TREEKEY/linux/                    one build tree per source+config;
  *                                          kernels differing only by patches share it
  *   build/TREEKEY.lock                     flock()ed while the tree is in use
@@ -30,8 +32,10 @@ struct kernel_entry {
 	enum kernel_kind kind;
 	char *deb;             /* KERNEL_DEB: the binary package, e.g. linux-image-6.1.0-56-amd64 */
 	char *source;          /* KERNEL_SOURCE: the source package, e.g. linux-source-6.1 */
-	char *config;          /* KERNEL_SOURCE: the fragment as written (config=) */
-	char *config_path;     /* ... resolved to a readable file */
+	char *tree;            /* KERNEL_SOURCE from a checkout (tree=): its absolute path; source is NULL */
+	char *config;          /* KERNEL_SOURCE: the fragment(s) as written (config=A,B) */
+	char **config_paths;   /* ... each resolved to a readable file, in order */
+	size_t n_configs;
 	char **patches;        /* patch= as written, in application order */
 	char **patch_paths;    /* ... resolved */
 	size_t n_patches;
@@ -40,6 +44,7 @@ struct kernel_entry {
 	char *note;            /* note="..." or NULL */
 	char *base;            /* base=NAME: boots NAME's image (same cache entry), with cmdline */
 	char *cmdline;         /* cmdline="...": kernel parameters added to every boot of this kernel */
+	char *coverage;        /* coverage=gcov: every boot reports boot coverage (docs/coverage.md) */
 	char *file;            /* where the entry was defined, for messages */
 	int line;
 	struct kernel_state *state;
@@ -69,6 +74,12 @@ char *kernel_catalogue_shipped_path(void);
  * Caller frees. */
 char *kernel_describe(const struct kernel_entry *k);
 
+/* The config fragments of a source kernel, one after the other (a newline
+ * added after a file that lacks one): what the build appends to defconfig
+ * and what the build key covers. A single fragment is its file verbatim.
+ * NULL if one cannot be read. Caller frees. */
+char *kernel_config_text(const struct kernel_entry *k);
+
 /* The name the cache keeps the kernel's image under: its base= kernel's for
  * an alias, else its own. */
 const char *kernel_cache_name(const struct kernel_entry *k);
@@ -96,6 +107,14 @@ int kernel_default_pair(const struct kernel_catalogue *cat,
  * or built yet (or built from other inputs than the entry names now).
  * Caller frees. */
 char *kernel_image_path(const struct kernel_entry *k);
+/* The kernel's vmlinux (symbols for triage), or NULL: image= kernels their
+ * vmlinux=; built kernels kernels/NAME-KEY/vmlinux (kept when the config has
+ * DEBUG_INFO); Debian kernels kernels/NAME-VERSION/vmlinux once
+ * kernel_fetch_symbols got it. Caller frees. */
+char *kernel_vmlinux_path(const struct kernel_entry *k);
+/* Debian kernels: downloads the image's -dbg package (same version) and keeps
+ * only its vmlinux. The kernel must be fetched. 0, or -1 with *err. */
+int kernel_fetch_symbols(const struct kernel_entry *k, bool verbose, char **err);
 /* The version the cache holds: the package version of a Debian kernel
  * (6.1.192-1), the kernel release of a built one (6.1.192). NULL if absent. */
 char *kernel_cached_version(const struct kernel_entry *k);
@@ -120,6 +139,11 @@ char *kernel_build_tree_path(const char *tree_key);
  * e.g. "6.1.0-56-amd64 (debian-kernel@lists.debian.org) #1 SMP ...". NULL if
  * the file is not a bzImage. Caller frees. */
 char *kernel_image_version(const char *image_path);
+
+/* A tree= checkout's state for build keys: "HEAD" or "HEAD+diff-HASH" when
+ * tracked files have uncommitted changes. NULL with *err if it is not a git
+ * checkout. Caller frees. */
+char *kernel_tree_state(const char *tree, char **err);
 
 /* Internal to runner/kernel_*.c. */
 int kernel_fetch_deb(const struct kernel_entry *k, bool verbose, char **err);

@@ -296,6 +296,8 @@ int boot_start(const struct boot_request *rq, struct boot *b)
 	record_init(rq, b);
 	if ((b->host = rq->host))
 		b->host->running++;
+	b->vmlinux = rq->kernel_vmlinux ? xstrdup(rq->kernel_vmlinux) : NULL;
+	b->expect_coverage = rq->kernel_coverage;
 	const struct topology *t = rq->topo;
 	b->timeout = rq->timeout > 0 ? rq->timeout : t->timeout > 0 ? t->timeout : BOOT_DEFAULT_TIMEOUT;
 	if (mkdir_p(rq->run_dir, 0755) != 0) {
@@ -508,7 +510,20 @@ int boot_finish(struct boot *b, int status, struct run_record *rec, char **err)
 	char *console = read_file(console_path, &len);
 	free(console_path);
 	triage_log(console ? console : "", console ? len : 0, r->end, NULL, &r->triage);
+	char *serr = NULL;
+	if (b->vmlinux && triage_symbolize(&r->triage, b->vmlinux, &serr) != 0) {
+		fprintf(stderr, "topofarm: %s: no file:line for the report: %s\n", r->dir, serr);
+		free(serr);
+	}
+	free(b->vmlinux);
+	b->vmlinux = NULL;
 	run_record_check_divergence(r, console ? console : "", console ? len : 0);
+	coverage_parse(console ? console : "", console ? len : 0, &r->coverage);
+	if (b->expect_coverage && !r->coverage.present && r->triage.guest_done) {
+		r->coverage.present = true;
+		r->coverage.problem = xstrdup("the kernel has coverage=gcov but the guest printed no COV lines "
+					      "(no debugfs gcov directory in this build?)");
+	}
 	free(console);
 	if (r->triage.kernel_release)
 		r->kernel_version = xstrdup(r->triage.kernel_release);
@@ -533,6 +548,7 @@ void boot_abandon(struct boot *b)
 	remove_sock_dir(b);
 	release_host(b);
 	free(b->setup_error);
+	free(b->vmlinux);
 	run_record_free(&b->rec);
 	memset(b, 0, sizeof *b);
 }

@@ -34,6 +34,9 @@ struct boot_request {
 	const char *kernel_image;     /* bzImage / vmlinuz path */
 	const char *kernel_source;    /* for the record: "deb PKG" or "source + config + patches" */
 	const char *kernel_cmdline;   /* the catalogue's cmdline= for this kernel, or NULL */
+	bool kernel_coverage;         /* the catalogue says coverage=gcov: a finished boot without
+					 COV lines is recorded as coverage missing */
+	const char *kernel_vmlinux;   /* its vmlinux (symbols for the reports), or NULL */
 	const char *base_initrd;      /* initramfs_base() path */
 	const char *run_dir;          /* created if missing; emptied of earlier files */
 	const char *campaign;
@@ -57,6 +60,8 @@ struct boot {
 	char *setup_error;            /* why it could not start (the run is then infra) */
 	struct run_record rec;        /* filled as far as known before the boot */
 	char *sock_dir;               /* private directory of the QMP socket */
+	char *vmlinux;                /* the request's kernel_vmlinux, for triage symbols */
+	bool expect_coverage;         /* the request's kernel_coverage */
 	int timeout;
 	struct lv_host *host;         /* libvirt backend: the host it runs on */
 };

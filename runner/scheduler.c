@@ -61,6 +61,14 @@ static void draw_progress(struct sched *s)
 		return;
 	double elapsed = now() - s->t0;
 	struct sched_stats *st = s->st;
+	if (s->opts->describe) {
+		char line[256];
+		s->opts->describe(s->opts->describe_ctx, st, elapsed, line, sizeof line);
+		fprintf(stderr, "\r\033[K%s", line);
+		fflush(stderr);
+		progress_shown = true;
+		return;
+	}
 	char eta[32] = "?";
 	if (st->finished > 0) {
 		int left = (int)(elapsed / st->finished * (st->jobs - st->finished));

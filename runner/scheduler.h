@@ -6,6 +6,7 @@
 #ifndef RUNNER_SCHEDULER_H
 #define RUNNER_SCHEDULER_H
 #include <stdbool.h>
+#include <stddef.h>
 #include <sys/types.h>
 
 enum sched_verdict {
@@ -27,16 +28,20 @@ struct sched_ops {
 	void (*abandon)(void *ctx, int job, void *token);
 };
 
-struct sched_opts {
-	int parallel;                 /* jobs at a time, >= 1 */
-	int max_tries;                /* tries per job (1 + retries) */
-	bool progress;                /* a live \r line on stderr (when it is a TTY) */
-};
-
 struct sched_stats {
 	int jobs, finished, crashes, tries;
 	int interrupted_by;           /* the signal that stopped the run, 0 if none */
 	double seconds;
+};
+
+struct sched_opts {
+	int parallel;                 /* jobs at a time, >= 1 */
+	int max_tries;                /* tries per job (1 + retries) */
+	bool progress;                /* a live \r line on stderr (when it is a TTY) */
+	/* The progress line's text (optional; default: jobs done/total,
+	 * boots per minute, crashes, ETA). elapsed is seconds since start. */
+	void (*describe)(void *ctx, const struct sched_stats *st, double elapsed, char *line, size_t size);
+	void *describe_ctx;
 };
 
 /* Runs jobs 0..n_jobs-1 in order. Returns 0 when all finished, or the

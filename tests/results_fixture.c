@@ -88,6 +88,7 @@ int fixture_record(const char *results_dir, const char *topo_path, const char *k
 	free(fx_end);
 	r->end = e < 0 ? RUN_END_UNKNOWN : (enum run_end)e;
 	triage_log(log, len, r->end, NULL, &r->triage);
+	coverage_parse(log, len, &r->coverage);
 
 	char hash[65];
 	topo_hash(&t, hash);

@@ -55,4 +55,5 @@ SLOW_TEST(fuzz_harnesses_build_and_run_clean)
 	run_fuzzer("triage_fuzz", "tests/triage", NULL);
 	run_fuzzer("layout_fuzz", "topologies/seeds", NULL);
 	run_fuzzer("import_fuzz", "tests/import", NULL);
+	run_fuzzer("coverage_fuzz", "tests/coverage/consoles", NULL);
 }

@@ -3,6 +3,7 @@
  * keys, the bzImage version reader, the `topofarm kernels` verb, and (slow)
  * a real Debian fetch and a real patched build into empty caches. */
 #include "tests/harness.h"
+#include "tests/util.h"
 #include "runner/kernels.h"
 #include "common/buf.h"
 #include "common/fsutil.h"
@@ -32,7 +33,14 @@ static char *dump_catalogue(const struct kernel_catalogue *cat)
 		if (k->deb)
 			buf_printf(&b, " deb=%s", k->deb);
 		if (k->source)
-			buf_printf(&b, " source=%s config=%s", k->source, rel(k->config_path));
+			buf_printf(&b, " source=%s", k->source);
+		if (k->tree)
+			buf_printf(&b, " tree=%s", rel(k->tree));
+		if (k->source || k->tree) {
+			buf_puts(&b, " config=");
+			for (size_t j = 0; j < k->n_configs; j++)
+				buf_printf(&b, "%s%s", j ? "," : "", rel(k->config_paths[j]));
+		}
 		if (k->image)
 			buf_printf(&b, " image=%s", rel(k->image));
 		if (k->vmlinux)
@@ -43,6 +51,8 @@ static char *dump_catalogue(const struct kernel_catalogue *cat)
 			buf_printf(&b, " base=%s", k->base);
 		if (k->cmdline)
 			buf_printf(&b, " cmdline=\"%s\"", k->cmdline);
+		if (k->coverage)
+			buf_printf(&b, " coverage=%s", k->coverage);
 		if (k->note)
 			buf_printf(&b, " note=\"%s\"", k->note);
 		buf_printf(&b, " at %s:%d\n", rel(k->file), k->line);
@@ -186,7 +196,8 @@ TEST(kernel_shipped_catalogue_has_the_default_pair)
 	REQUIRE(kernel_catalogue_load("runner/kernels.conf", &cat, NULL) == 0);
 	first = kernel_find(cat, "farm-6.1-prefix");
 	REQUIRE(first && first->n_patches == 6);
-	CHECK(first->config_path[0] == '/');
+	REQUIRE(first->n_configs == 1);
+	CHECK(first->config_paths[0][0] == '/');
 	CHECK(first->patch_paths[0][0] == '/');
 	CHECK(path_exists(first->patch_paths[0]));
 	kernel_catalogue_free(cat);
@@ -245,6 +256,76 @@ TEST(kernel_entry_keys_share_the_tree_of_a_pair)
 	kernel_catalogue_free(cat);
 }
 
+/* The keys of a tree= kernel, from a real git checkout: one build directory
+ * (tree key) whatever its state; the kernel key moves with a commit and with
+ * an uncommitted edit, and comes back when the edit is undone. */
+static void tree_keys(const char *conf, char tree_key[17], char key[17])
+{
+	struct kernel_catalogue *cat = NULL;
+	char *err = NULL;
+	REQUIRE(kernel_catalogue_load(conf, &cat, &err) == 0);
+	if (kernel_build_keys(kernel_find(cat, "mine"), tree_key, key, &err) != 0)
+		test_fail(__FILE__, __LINE__, "%s", err);
+	free(err);
+	kernel_catalogue_free(cat);
+}
+
+static void git(const char *dir, const char *a, const char *b, const char *c)
+{
+	char *argv[] = { "git", "-C", (char *)dir, "-c", "user.name=t", "-c", "user.email=t@t",
+			 (char *)a, (char *)b, (char *)c, NULL };
+	struct proc_result r;
+	if (run_captured(argv, 60, &r) != 0)
+		test_fail(__FILE__, __LINE__, "git %s: %s", a, r.out ? r.out : "");
+	proc_result_free(&r);
+}
+
+TEST(kernel_tree_keys_follow_head_and_uncommitted_changes)
+{
+	char *dir = path_join(test_tmpdir(), "linux");
+	char *file = path_join(dir, "Makefile"), *conf = path_join(test_tmpdir(), "k.conf");
+	mkdir_p(dir, 0755);
+	REQUIRE(write_file_str(file, "VERSION = 6\n") == 0);
+	char *conf_text = xasprintf("kernel mine tree=%s config=farm.config\n", dir);
+	REQUIRE(write_file_str(conf, conf_text) == 0);
+	char t0[17], k0[17], t1[17], k1[17], t2[17], k2[17], t3[17], k3[17];
+
+	struct kernel_catalogue *cat = NULL;
+	char *err = NULL;
+	REQUIRE(kernel_catalogue_load(conf, &cat, &err) == 0);
+	CHECK(kernel_build_keys(kernel_find(cat, "mine"), t0, k0, &err) != 0);
+	CHECK_CONTAINS(err, "not a git checkout with a commit");
+	free(err);
+	kernel_catalogue_free(cat);
+
+	git(dir, "init", "-q", ".");
+	git(dir, "add", "Makefile", NULL);
+	git(dir, "commit", "-qm", "one");
+	tree_keys(conf, t0, k0);
+	tree_keys(conf, t1, k1);
+	CHECK_STR(k0, k1);                      /* stable */
+
+	REQUIRE(write_file_str(file, "VERSION = 7\n") == 0);
+	tree_keys(conf, t1, k1);
+	CHECK_STR(t0, t1);                      /* same build directory */
+	CHECK(strcmp(k0, k1) != 0);             /* another kernel */
+
+	REQUIRE(write_file_str(file, "VERSION = 8\n") == 0);
+	tree_keys(conf, t2, k2);
+	CHECK(strcmp(k1, k2) != 0);
+
+	REQUIRE(write_file_str(file, "VERSION = 6\n") == 0);
+	tree_keys(conf, t3, k3);
+	CHECK_STR(k0, k3);                      /* undone: the first build again */
+
+	REQUIRE(write_file_str(file, "VERSION = 7\n") == 0);
+	git(dir, "commit", "-qam", "two");
+	tree_keys(conf, t3, k3);
+	CHECK_STR(t0, t3);
+	CHECK(strcmp(k0, k3) != 0 && strcmp(k1, k3) != 0);   /* committed differs from dirty */
+	free(dir), free(file), free(conf), free(conf_text);
+}
+
 TEST(kernel_image_version_reads_the_setup_header)
 {
 	unsigned char img[0x400] = { 0 };
@@ -271,12 +352,6 @@ TEST(kernel_image_version_reads_the_setup_header)
 }
 
 /* ---- the verb, run as a real process ---- */
-
-static const char *topofarm_bin(void)
-{
-	const char *bin = getenv("TOPOFARM_BIN");
-	return bin && *bin ? bin : "build-san/topofarm";
-}
 
 /* Runs topofarm with ARGS (NULL-terminated) and a private cache. */
 static int run_topofarm(const char *cache, const char *ccache, char **const args, struct proc_result *r)
@@ -333,6 +408,40 @@ TEST(kernels_list_shows_an_empty_cache)
 	char *path[] = { "kernels", "--catalogue", "runner/kernels.conf", "path", "farm-6.1", NULL };
 	CHECK_INT(run_topofarm(test_tmpdir(), NULL, path, &r), 3);
 	proc_result_free(&r);
+}
+
+/* `kernels path --vmlinux`: the symbols of an image= kernel are its
+ * vmlinux=; a kernel with none says how to get them (exit 3). */
+TEST(kernels_path_vmlinux_names_the_symbols_or_how_to_get_them)
+{
+	const char *dir = test_tmpdir();
+	unsigned char img[0x400] = { 0 };
+	img[0x202] = 'H', img[0x203] = 'd', img[0x204] = 'r', img[0x205] = 'S';
+	img[0x20e] = 0x00, img[0x20f] = 0x01;        /* version string at 0x300 */
+	memcpy(img + 0x300, "6.1.0 (test)", 12);
+	char *image = path_join(dir, "bzImage"), *vmlinux = path_join(dir, "vmlinux");
+	char *conf = path_join(dir, "mine.conf");
+	REQUIRE(write_file(image, img, sizeof img) == 0);
+	REQUIRE(write_file_str(vmlinux, "not really an ELF") == 0);
+	REQUIRE(write_file_str(conf, "kernel mine image=bzImage vmlinux=vmlinux\nkernel bare image=bzImage\n"
+				     "include shipped\n") == 0);
+	struct proc_result r;
+	char *with[] = { "kernels", "--catalogue", conf, "path", "--vmlinux", "mine", NULL };
+	CHECK_INT(run_topofarm(dir, NULL, with, &r), 0);
+	CHECK_CONTAINS(r.out, vmlinux);
+	proc_result_free(&r);
+	char *bare[] = { "kernels", "--catalogue", conf, "path", "--vmlinux", "bare", NULL };
+	CHECK_INT(run_topofarm(dir, NULL, bare, &r), 3);
+	CHECK_CONTAINS(r.out, "bare has no vmlinux (give it vmlinux=)");
+	proc_result_free(&r);
+	char *deb[] = { "kernels", "--catalogue", conf, "path", "--vmlinux", "debian-6.1", NULL };
+	CHECK_INT(run_topofarm(dir, NULL, deb, &r), 3);
+	CHECK_CONTAINS(r.out, "topofarm kernels fetch --symbols");
+	proc_result_free(&r);
+	char *built[] = { "kernels", "--catalogue", conf, "fetch", "--symbols", "--quiet", "mine", NULL };
+	CHECK_INT(run_topofarm(dir, NULL, built, &r), 0);     /* image= kernels have nothing to fetch */
+	proc_result_free(&r);
+	free(image), free(vmlinux), free(conf);
 }
 
 /* ---- slow: the real thing ---- */

@@ -7,6 +7,7 @@
 #include "tests/util.h"
 #include "common/cpio.h"
 #include "common/fsutil.h"
+#include "common/line_frame.h"
 #include "common/proc.h"
 #include "runner/initramfs.h"
 #include "runner/kernels.h"
@@ -23,7 +24,7 @@
 #define PROBE_BIN "build/guest/probe"
 #define PLAN_DIR "tests/probe-plans"
 
-/* Every line the probe prints is a protocol line of bounded length. */
+/* Every line the probe prints is a framed protocol line of bounded length. */
 static void check_protocol_lines(const char *out)
 {
 	for (const char *p = out; *p;) {
@@ -33,6 +34,9 @@ static void check_protocol_lines(const char *out)
 			test_fail(__FILE__, __LINE__, "not a protocol line: %.*s", (int)(len > 80 ? 80 : len), p);
 		if (len >= 1024)
 			test_fail(__FILE__, __LINE__, "line of %zu bytes", len);
+		size_t text;
+		if (!line_frame_check(p, len, &text))
+			test_fail(__FILE__, __LINE__, "no valid frame (common/line_frame.h): %.*s", (int)(len > 80 ? 80 : len), p);
 		p += len + (nl != NULL);
 	}
 }

@@ -299,3 +299,218 @@ SLOW_TEST(report_html_screenshot)
 	free(html);
 	free(dir);
 }
+
+/* ---- KCIDB ---- */
+
+struct schema_field {
+	char obj[16], prop[32], type[16];
+	bool required;
+};
+
+/* tests/results/kcidb/schema-fields.txt; returns how many. */
+static int load_schema_fields(struct schema_field *f, int max)
+{
+	char *text = read_file("tests/results/kcidb/schema-fields.txt", NULL);
+	if (!text)
+		return 0;
+	int n = 0;
+	char *save = NULL;
+	for (char *line = strtok_r(text, "\n", &save); line && n < max; line = strtok_r(NULL, "\n", &save)) {
+		if (line[0] == '#' || !line[0])
+			continue;
+		char req[16];
+		if (sscanf(line, "%15s %31s %15s %15s", f[n].obj, f[n].prop, f[n].type, req) != 4)
+			continue;
+		f[n].required = !strcmp(req, "required");
+		n++;
+	}
+	free(text);
+	return n;
+}
+
+static bool json_type_is(json_t *v, const char *type)
+{
+	if (!strcmp(type, "string")) return json_is_string(v);
+	if (!strcmp(type, "integer")) return json_is_integer(v);
+	if (!strcmp(type, "number")) return json_is_number(v);
+	if (!strcmp(type, "boolean")) return json_is_boolean(v);
+	if (!strcmp(type, "object")) return json_is_object(v);
+	if (!strcmp(type, "array")) return json_is_array(v);
+	return false;
+}
+
+/* Every required property present with its type, every present property
+ * known and of its type. Returns the number of problems (reported). */
+static int check_object(json_t *o, const char *kind, const struct schema_field *f, int nf, const char *where)
+{
+	int bad = 0;
+	if (!json_is_object(o)) {
+		test_fail(__FILE__, __LINE__, "%s: not an object", where);
+		return 1;
+	}
+	for (int i = 0; i < nf; i++) {
+		if (strcmp(f[i].obj, kind))
+			continue;
+		json_t *v = json_object_get(o, f[i].prop);
+		if (!v && f[i].required) {
+			test_fail(__FILE__, __LINE__, "%s: required %s missing", where, f[i].prop);
+			bad++;
+		} else if (v && !json_type_is(v, f[i].type)) {
+			test_fail(__FILE__, __LINE__, "%s: %s is not a %s", where, f[i].prop, f[i].type);
+			bad++;
+		}
+	}
+	const char *key;
+	json_t *v;
+	json_object_foreach(o, key, v) {
+		bool known = false;
+		for (int i = 0; i < nf && !known; i++)
+			known = !strcmp(f[i].obj, kind) && !strcmp(f[i].prop, key);
+		if (!known) {
+			test_fail(__FILE__, __LINE__, "%s: property %s is not in the schema", where, key);
+			bad++;
+		}
+	}
+	return bad;
+}
+
+static bool has_id(json_t *arr, const char *id)
+{
+	for (size_t i = 0; id && i < json_array_size(arr); i++)
+		if (!strcmp(json_string_value(json_object_get(json_array_get(arr, i), "id")) ?: "", id))
+			return true;
+	return false;
+}
+
+/* A test path: dot-separated [a-zA-Z0-9_-]+ components. */
+static bool valid_test_path(const char *p)
+{
+	if (!p || !*p)
+		return false;
+	bool comp = false;
+	for (; *p; p++) {
+		if (*p == '.') {
+			if (!comp)
+				return false;
+			comp = false;
+		} else if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+			   *p == '_' || *p == '-') {
+			comp = true;
+		} else {
+			return false;
+		}
+	}
+	return comp;
+}
+
+TEST(report_kcidb_schema_and_stable_bytes)
+{
+	char *dir = build_results();
+	REQUIRE(dir);
+	char *a = path_join(test_tmpdir(), "kcidb-a.json"), *b = path_join(test_tmpdir(), "kcidb-b.json");
+	char *ea[] = { "--kcidb", a, NULL }, *eb[] = { "--kcidb", b, NULL };
+	struct proc_result res;
+	CHECK_INT(run_report(dir, ea, &res), 0);
+	proc_result_free(&res);
+	CHECK_INT(run_report(dir, eb, &res), 0);
+	proc_result_free(&res);
+	size_t la, lb;
+	char *ta = read_file(a, &la), *tb = read_file(b, &lb);
+	REQUIRE(ta && tb);
+	CHECK(la == lb && !memcmp(ta, tb, la));     /* a second export: the same bytes */
+
+	struct schema_field f[128];
+	int nf = load_schema_fields(f, 128);
+	CHECK(nf >= 40);
+	json_error_t jerr;
+	json_t *root = json_loadb(ta, la, 0, &jerr);
+	if (!root)
+		test_fail(__FILE__, __LINE__, "kcidb: %d:%d: %s", jerr.line, jerr.column, jerr.text);
+	REQUIRE(root);
+	check_object(root, "root", f, nf, "root");
+	check_object(json_object_get(root, "version"), "version", f, nf, "version");
+	CHECK_INT(json_integer_value(json_object_get(json_object_get(root, "version"), "major")), 5);
+	json_t *checkouts = json_object_get(root, "checkouts"), *builds = json_object_get(root, "builds"),
+	       *tests = json_object_get(root, "tests"), *issues = json_object_get(root, "issues"),
+	       *incidents = json_object_get(root, "incidents");
+	static const char *const kinds[] = { "checkout", "build", "test", "issue", "incident" };
+	json_t *arrs[] = { checkouts, builds, tests, issues, incidents };
+	for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+		REQUIRE(json_is_array(arrs[k]));
+		for (size_t i = 0; i < json_array_size(arrs[k]); i++) {
+			json_t *o = json_array_get(arrs[k], i);
+			char where[64];
+			snprintf(where, sizeof where, "%s[%zu]", kinds[k], i);
+			check_object(o, kinds[k], f, nf, where);
+			const char *id = json_string_value(json_object_get(o, "id"));
+			if (!id || strncmp(id, "topofarm:", 9))
+				test_fail(__FILE__, __LINE__, "%s: id %s is not origin:local", where, id ? id : "(none)");
+			CHECK_STR(json_string_value(json_object_get(o, "origin")), "topofarm");
+		}
+	}
+	/* The matrix: 3 kernels, 13 runs, 5 buckets. */
+	CHECK_INT(json_array_size(checkouts), 3);
+	CHECK_INT(json_array_size(builds), 3);
+	CHECK_INT(json_array_size(tests), 13);
+	CHECK_INT(json_array_size(issues), 5);
+	int fails = 0, passes = 0, misses = 0;
+	for (size_t i = 0; i < json_array_size(tests); i++) {
+		json_t *t = json_array_get(tests, i);
+		const char *path = json_string_value(json_object_get(t, "path"));
+		if (!valid_test_path(path) || strncmp(path, "boot.topofarm.", 14))
+			test_fail(__FILE__, __LINE__, "test %zu: bad path %s", i, path ? path : "(none)");
+		const char *st = json_string_value(json_object_get(t, "status"));
+		fails += st && !strcmp(st, "FAIL");
+		passes += st && !strcmp(st, "PASS");
+		misses += st && !strcmp(st, "MISS");
+		CHECK(has_id(builds, json_string_value(json_object_get(t, "build_id"))));
+		const char *ex = json_string_value(json_object_get(t, "log_excerpt"));
+		CHECK(ex && utf8_valid(ex, strlen(ex)) && strlen(ex) <= 16384);
+		json_t *in = json_object_get(t, "input_files");
+		REQUIRE(json_array_size(in) == 1);
+		check_object(json_array_get(in, 0), "resource", f, nf, "input_files[0]");
+		const char *name = json_string_value(json_object_get(json_array_get(in, 0), "name"));
+		const char *url = json_string_value(json_object_get(json_array_get(in, 0), "url"));
+		CHECK(name && strlen(name) > 5 && !strcmp(name + strlen(name) - 5, ".topo"));
+		CHECK(url && !strncmp(url, "file:///", 8));
+		/* the URL names the very file that booted */
+		if (url && !strncmp(url, "file://", 7))
+			CHECK(path_exists(url + 7));
+		CHECK(!strncmp(json_string_value(json_object_get(t, "log_url")) ?: "", "file:///", 8));
+	}
+	CHECK_INT(passes + fails + misses, 13);
+	CHECK_INT(misses, 1);                    /* the infra run */
+	CHECK(fails >= 6);
+	for (size_t i = 0; i < json_array_size(builds); i++)
+		CHECK(has_id(checkouts, json_string_value(json_object_get(json_array_get(builds, i), "checkout_id"))));
+	/* Incidents: each links a failing test, its build and an issue; each
+	 * (test, issue) pair once; every issue has at least one. */
+	CHECK(json_array_size(incidents) >= json_array_size(issues));
+	for (size_t i = 0; i < json_array_size(incidents); i++) {
+		json_t *x = json_array_get(incidents, i);
+		CHECK(has_id(issues, json_string_value(json_object_get(x, "issue_id"))));
+		CHECK(has_id(tests, json_string_value(json_object_get(x, "test_id"))));
+		CHECK(has_id(builds, json_string_value(json_object_get(x, "build_id"))));
+		CHECK(json_is_true(json_object_get(x, "present")));
+		for (size_t k = 0; k < i; k++) {
+			json_t *y = json_array_get(incidents, k);
+			if (!strcmp(json_string_value(json_object_get(x, "test_id")), json_string_value(json_object_get(y, "test_id"))) &&
+			    !strcmp(json_string_value(json_object_get(x, "issue_id")), json_string_value(json_object_get(y, "issue_id"))))
+				test_fail(__FILE__, __LINE__, "incident %zu repeats incident %zu", i, k);
+		}
+	}
+	for (size_t i = 0; i < json_array_size(issues); i++) {
+		const char *iid = json_string_value(json_object_get(json_array_get(issues, i), "id"));
+		int hits = 0;
+		for (size_t k = 0; k < json_array_size(incidents); k++)
+			hits += !strcmp(json_string_value(json_object_get(json_array_get(incidents, k), "issue_id")), iid);
+		if (!hits)
+			test_fail(__FILE__, __LINE__, "issue %s has no incident", iid);
+	}
+	json_decref(root);
+	free(ta);
+	free(tb);
+	free(a);
+	free(b);
+	free(dir);
+}

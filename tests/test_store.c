@@ -234,6 +234,68 @@ TEST(store_round_trip_and_signatures)
 	store_close(s);
 }
 
+/* Boot coverage goes through record.json (counts) and the store (the edge
+ * set itself), and a replaced run takes its coverage with it. */
+TEST(store_keeps_run_coverage)
+{
+	const char *dir = test_tmpdir();
+	struct store *s;
+	char *err = NULL;
+	REQUIRE(store_open(dir, &s, &err) == 0);
+	struct run_record a, b;
+	REQUIRE(make_record(dir, "two-node.topo", "farm-6.1-gcov", 1, "clean_boot_61", "c1", 1, &a) == 0);
+	REQUIRE(make_record(dir, "tiny-node.topo", "farm-6.1-gcov", 1, "clean_boot_61", "c1", 2, &b) == 0);
+	CHECK(!a.coverage.present);
+	size_t len = 0;
+	char *log = read_file("tests/coverage/consoles/clean_a.log", &len);
+	REQUIRE(log);
+	coverage_parse(log, len, &a.coverage);
+	free(log);
+	log = read_file("tests/coverage/consoles/damaged.log", &len);
+	REQUIRE(log);
+	coverage_parse(log, len, &b.coverage);
+	free(log);
+	REQUIRE(a.coverage.edges.n == 148 && !b.coverage.complete);
+
+	json_t *v = record_as_json(&a);
+	REQUIRE(v);
+	json_t *cov = json_object_get(v, "coverage");
+	CHECK_INT(json_integer_value(json_object_get(cov, "edges")), 148);
+	CHECK_INT(json_integer_value(json_object_get(cov, "objects")), 2);
+	CHECK(json_is_true(json_object_get(cov, "complete")));
+	json_decref(v);
+
+	CHECK_INT(store_add_run(s, &a, NULL, &err), 0);
+	CHECK_INT(store_add_run(s, &b, NULL, &err), 0);
+	struct store_runs runs;
+	REQUIRE(store_load_runs(s, NULL, &runs, &err) == 0);
+	REQUIRE(runs.n == 2);
+	for (int i = 0; i < runs.n; i++) {
+		const struct coverage *want = !strcmp(runs.v[i].layout_name, a.layout_name) ? &a.coverage : &b.coverage;
+		const struct coverage *got = &runs.v[i].coverage;
+		CHECK(got->present);
+		CHECK_INT(got->edges.n, want->edges.n);
+		CHECK(got->edges.n == want->edges.n && !memcmp(got->edges.v, want->edges.v, want->edges.n * 8));
+		CHECK_INT(got->complete, want->complete);
+		CHECK_INT(got->objects, want->objects);
+		CHECK_INT(got->bad_lines, want->bad_lines);
+		CHECK(str_eq_null(got->problem, want->problem));
+	}
+	store_runs_free(&runs);
+	/* The same layout, kernel and attempt again, without coverage: the old
+	 * coverage row goes with the run it replaces. */
+	coverage_free(&a.coverage);
+	CHECK_INT(store_add_run(s, &a, NULL, &err), 0);
+	REQUIRE(store_load_runs(s, NULL, &runs, &err) == 0);
+	for (int i = 0; i < runs.n; i++)
+		if (!strcmp(runs.v[i].layout_name, a.layout_name))
+			CHECK(!runs.v[i].coverage.present);
+	store_runs_free(&runs);
+	run_record_free(&a);
+	run_record_free(&b);
+	store_close(s);
+}
+
 TEST(store_replaces_an_infra_attempt)
 {
 	const char *dir = test_tmpdir();

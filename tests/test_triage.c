@@ -14,7 +14,15 @@
  *   phase: TEXT       phase of the first non-benign report (optional)
  *   taint: LETTERS    taint of the first non-benign report, "-" = not tainted (optional)
  *   known_bug: ID     known-bug id of the report the title comes from (optional)
- *   canaries: TEXT    seed-bug canaries, "000 detected, 004 triggered" (default: none) */
+ *   canaries: TEXT    seed-bug canaries, "000 detected, 004 triggered" (default: none)
+ *   family: NAME      family of the report the title comes from (optional)
+ *
+ * tests/triage/ holds the verdict cases (whole boots: outcome, phase, known
+ * bugs); tests/triage/reports/ the report corpus (every family, 5.10 / 6.1 /
+ * 6.12 formats, each case naming its title and guilty frame), whose
+ * detection recall, title and frame agreement are measured and must be 100%;
+ * tests/triage/clean/ real console logs of clean boots, which must give no
+ * finding. */
 #include "tests/harness.h"
 #include "results/triage.h"
 #include "common/buf.h"
@@ -24,11 +32,18 @@
 #include <stdlib.h>
 
 bool frame_is_skipped(const char *name, size_t len, bool as_caller);
-bool frame_skip_list_sorted(void);
 bool header_first_byte_ok(void);
+/* results/triage_internal.h, the skip list */
+struct skip_list;
+const char *frame_skip_conf(void);
+int skip_list_parse(const char *text, size_t len, const char *name, struct skip_list **out, char **err);
+void skip_list_free(struct skip_list *s);
+unsigned skip_list_classes(const struct skip_list *s, const char *name, size_t len, const char **group);
+int skip_list_count(const struct skip_list *s);
+int skip_list_group_count(const struct skip_list *s);
 
 struct expect {
-	char *end, *outcome, *title, *frame, *corrupted, *phase, *taint, *known_bug, *canaries;
+	char *end, *outcome, *title, *frame, *corrupted, *phase, *taint, *known_bug, *canaries, *family;
 	int reports, benign;
 };
 
@@ -36,6 +51,7 @@ static void expect_free(struct expect *e)
 {
 	free(e->end); free(e->outcome); free(e->title); free(e->frame);
 	free(e->corrupted); free(e->phase); free(e->taint); free(e->known_bug); free(e->canaries);
+	free(e->family);
 }
 
 /* Returns NULL or an error message (caller frees). */
@@ -68,6 +84,7 @@ static char *expect_parse(const char *path, struct expect *e)
 		else if (!strcmp(line, "taint")) e->taint = xstrdup(v);
 		else if (!strcmp(line, "known_bug")) e->known_bug = xstrdup(v);
 		else if (!strcmp(line, "canaries")) e->canaries = xstrdup(v);
+		else if (!strcmp(line, "family")) e->family = xstrdup(v);
 		else if (!strcmp(line, "reports")) e->reports = atoi(v);
 		else if (!strcmp(line, "benign")) e->benign = atoi(v);
 		else err = xasprintf("%s:%d: unknown key \"%s\"", path, lineno, line);
@@ -85,10 +102,16 @@ static bool str_eq(const char *a, const char *b)
 
 #define FIX_FAIL(...) do { test_fail(__FILE__, __LINE__, __VA_ARGS__); } while (0)
 
-static void check_fixture(const char *name)
+/* What one case agreed on, for the corpus measures. */
+struct agreement {
+	bool expected_report, detected, title, frame;
+};
+
+static void check_fixture(const char *dir, const char *name, struct agreement *ag)
 {
-	char *log_path = xasprintf("tests/triage/%s.log", name);
-	char *exp_path = xasprintf("tests/triage/%s.expected", name);
+	char *log_path = xasprintf("%s/%s.log", dir, name);
+	char *exp_path = xasprintf("%s/%s.expected", dir, name);
+	memset(ag, 0, sizeof *ag);
 	struct expect e;
 	char *err = expect_parse(exp_path, &e);
 	size_t len;
@@ -104,6 +127,10 @@ static void check_fixture(const char *name)
 	}
 	struct triage_result r;
 	triage_log(log, len, (enum run_end)end, NULL, &r);
+	ag->expected_report = e.reports > e.benign;
+	ag->detected = r.n_reports > 0;
+	ag->title = str_eq(r.title, e.title);
+	ag->frame = str_eq(r.frame, e.frame);
 	if (strcmp(outcome_name(r.outcome), e.outcome))
 		FIX_FAIL("%s: outcome %s, expected %s", name, outcome_name(r.outcome), e.outcome);
 	if (!str_eq(r.title, e.title))
@@ -133,6 +160,8 @@ static void check_fixture(const char *name)
 		if (!first || !str_eq(first->taint, want))
 			FIX_FAIL("%s: taint \"%s\", expected \"%s\"", name, first && first->taint ? first->taint : "(null)", want);
 	}
+	if (e.family && (!best || !str_eq(best->family, e.family)))
+		FIX_FAIL("%s: family %s, expected %s", name, best ? best->family : "(none)", e.family);
 	if (e.known_bug && (!best || !str_eq(best->known_bug, e.known_bug)))
 		FIX_FAIL("%s: known_bug %s, expected %s", name, best && best->known_bug ? best->known_bug : "(none)", e.known_bug);
 	char *canaries = canary_summary(&r);
@@ -156,35 +185,135 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-TEST(triage_fixtures)
+/* The names of the DIR/NAME.log cases, sorted; returns how many. */
+static int fixture_names(const char *dir, char ***out)
 {
-	DIR *d = opendir("tests/triage");
-	REQUIRE(d);
-	char *names[512];
+	DIR *d = opendir(dir);
+	char **names = NULL;
 	int n = 0;
 	struct dirent *de;
-	while ((de = readdir(d)) && n < 512) {
+	while (d && (de = readdir(d))) {
 		size_t l = strlen(de->d_name);
-		if (l > 4 && !strcmp(de->d_name + l - 4, ".log"))
+		if (l > 4 && !strcmp(de->d_name + l - 4, ".log")) {
+			names = xrealloc(names, (size_t)(n + 1) * sizeof *names);
 			names[n++] = xstrndup(de->d_name, l - 4);
+		}
 	}
-	closedir(d);
-	qsort(names, (size_t)n, sizeof names[0], cmp_str);
-	CHECK(n >= 44);
+	if (d)
+		closedir(d);
+	if (n)
+		qsort(names, (size_t)n, sizeof names[0], cmp_str);
+	*out = names;
+	return n;
+}
+
+struct measures {
+	int cases, with_report, detected, title, frame;
+};
+
+static void run_fixtures(const char *dir, struct measures *m)
+{
+	char **names;
+	int n = fixture_names(dir, &names);
+	memset(m, 0, sizeof *m);
 	for (int i = 0; i < n; i++) {
-		char *exp = xasprintf("tests/triage/%s.expected", names[i]);
-		if (!path_exists(exp))
-			test_fail(__FILE__, __LINE__, "%s.log has no .expected", names[i]);
-		else
-			check_fixture(names[i]);
+		char *exp = xasprintf("%s/%s.expected", dir, names[i]);
+		if (!path_exists(exp)) {
+			test_fail(__FILE__, __LINE__, "%s/%s.log has no .expected", dir, names[i]);
+		} else {
+			struct agreement ag;
+			check_fixture(dir, names[i], &ag);
+			m->cases++;
+			m->with_report += ag.expected_report;
+			m->detected += ag.expected_report && ag.detected;
+			m->title += ag.title;
+			m->frame += ag.frame;
+		}
 		free(exp);
 		free(names[i]);
 	}
+	free(names);
+}
+
+TEST(triage_fixtures)
+{
+	struct measures m;
+	run_fixtures("tests/triage", &m);
+	CHECK(m.cases >= 44);
+}
+
+/* The report corpus: detection recall, title and frame agreement, each
+ * required to be 100% (the corpus is the spec), and every family of
+ * results/oops_patterns.c represented. */
+TEST(triage_report_corpus)
+{
+	struct measures m;
+	run_fixtures("tests/triage/reports", &m);
+	printf("    report corpus: %d cases; detection recall %.1f%% (%d/%d), title agreement %.1f%% (%d/%d), "
+	       "frame agreement %.1f%% (%d/%d)\n", m.cases,
+	       m.with_report ? 100.0 * m.detected / m.with_report : 0.0, m.detected, m.with_report,
+	       m.cases ? 100.0 * m.title / m.cases : 0.0, m.title, m.cases,
+	       m.cases ? 100.0 * m.frame / m.cases : 0.0, m.frame, m.cases);
+	CHECK(m.cases >= 300);
+	CHECK_INT(m.detected, m.with_report);
+	CHECK_INT(m.title, m.cases);
+	CHECK_INT(m.frame, m.cases);
+	static const char *const families[] = {
+		"null-deref", "page-fault", "bad-page", "soft-lockup", "hard-lockup", "sched-atomic",
+		"sleep-invalid", "gpf", "kernel-bug", "warning", "kasan", "kfence", "ubsan", "rcu-stall",
+		"hung-task", "invalid-opcode", "divide-error", "bug", "kmsan", "memory-leak", "lockdep",
+		"usercopy", "stack-guard",
+	};
+	for (size_t i = 0; i < sizeof families / sizeof families[0]; i++) {
+		char *key = xasprintf("family: %s\n", families[i]);
+		char **names;
+		int n = fixture_names("tests/triage/reports", &names), have = 0;
+		for (int k = 0; k < n; k++) {
+			char *p = xasprintf("tests/triage/reports/%s.expected", names[k]);
+			char *t = read_file(p, NULL);
+			have += t && strstr(t, key);
+			free(t);
+			free(p);
+			free(names[k]);
+		}
+		free(names);
+		if (have < 2)
+			test_fail(__FILE__, __LINE__, "family %s has %d cases in the corpus", families[i], have);
+		free(key);
+	}
+}
+
+/* Real console logs of clean boots (farm-6.1, debian-6.1): no finding. */
+TEST(triage_clean_boots)
+{
+	char **names;
+	int n = fixture_names("tests/triage/clean", &names), findings = 0;
+	CHECK(n >= 6);
+	for (int i = 0; i < n; i++) {
+		char *p = xasprintf("tests/triage/clean/%s.log", names[i]);
+		size_t len;
+		char *log = read_file(p, &len);
+		REQUIRE(log);
+		struct triage_result r;
+		triage_log(log, len, RUN_END_GUEST_DONE, NULL, &r);
+		int f = 0;
+		for (int k = 0; k < r.n_reports; k++)
+			f += !r.reports[k].benign;
+		if (f || r.outcome != OUTCOME_PASS)
+			test_fail(__FILE__, __LINE__, "%s: %s, %d findings (%s)", p, outcome_name(r.outcome), f,
+				  r.title ? r.title : "");
+		findings += f;
+		triage_result_free(&r);
+		free(log);
+		free(p);
+		free(names[i]);
+	}
+	free(names);
+	printf("    clean boots: %d logs, %d findings\n", n, findings);
 }
 
 TEST(triage_skip_list)
 {
-	CHECK(frame_skip_list_sorted());
 	CHECK(header_first_byte_ok());
 	static const char *const always[] = {
 		"_raw_spin_lock_irqsave", "_raw_spin_lock", "queued_spin_lock_slowpath", "mutex_lock",
@@ -219,6 +348,73 @@ TEST(triage_skip_list)
 	/* Lengths are honoured: a prefix of a skipped name is not skipped. */
 	CHECK(frame_is_skipped("panic_x", 5, true));
 	CHECK(!frame_is_skipped("printk", 5, false));
+}
+
+/* The skip list is data: the file in the tree is the one built into the
+ * binary, it parses, has syzkaller's breadth, and every family the issue
+ * names is there. */
+TEST(triage_skip_list_file)
+{
+	size_t len;
+	char *text = read_file("results/frame-skip.conf", &len);
+	REQUIRE(text);
+	CHECK_STR(frame_skip_conf(), text);
+	struct skip_list *s = NULL;
+	char *err = NULL;
+	int rc = skip_list_parse(text, len, "results/frame-skip.conf", &s, &err);
+	if (rc)
+		test_fail(__FILE__, __LINE__, "%s", err);
+	REQUIRE(rc == 0);
+	CHECK(skip_list_count(s) >= 240);
+	CHECK(skip_list_group_count(s) >= 12);
+	static const struct { const char *name, *group; } fam[] = {
+		{ "__lock_acquire", "locking" }, { "lock_acquire", "locking" }, { "spin_dump", "locking" },
+		{ "do_raw_spin_lock", "locking" }, { "refcount_warn_saturate", "refcount" },
+		{ "__check_object_size", "usercopy" }, { "check_preemption_disabled", "debug-checks" },
+		{ "fixup_bug", "debug-checks" }, { "work_is_static_object", "debugobjects" },
+		{ "debug_print_object", "debugobjects" }, { "__sanitizer_cov_trace_pc", "sanitizers" },
+		{ "kasan_report", "sanitizers" }, { "kmsan_internal_check_memory", "sanitizers" },
+		{ "__asan_load8", "sanitizers" }, { "smp_call_function_single", "smp-call" },
+		{ "generic_exec_single", "smp-call" }, { "dump_stack_lvl", "printk" }, { "panic", "printk" },
+		{ "__warn", "debug-checks" }, { "stack_trace_save", "stack-trace" },
+		{ "asm_exc_page_fault", "faults-and-traps" }, { "kmalloc_slab", "allocator" },
+		{ "schedule_timeout", "scheduler-and-waits" }, { "do_syscall_64", "entry" },
+		{ "process_one_work", "entry" }, { "ret_from_fork", "entry" },
+		{ "__x64_sys_ioctl", "generic-syscalls" },
+	};
+	for (size_t i = 0; i < sizeof fam / sizeof fam[0]; i++) {
+		const char *g = NULL;
+		skip_list_classes(s, fam[i].name, strlen(fam[i].name), &g);
+		if (!g || strcmp(g, fam[i].group))
+			test_fail(__FILE__, __LINE__, "%s: family %s, expected %s", fam[i].name, g ? g : "(none)", fam[i].group);
+	}
+	skip_list_free(s);
+	free(text);
+
+	static const struct { const char *text, *err; } bad[] = {
+		{ "foo\n", "s.conf:1: pattern before the first [FAMILY] line" },
+		{ "[a]\nfoo bar\n", "s.conf:2: unexpected ' ' in pattern" },
+		{ "[a weird]\nfoo\n", "s.conf:1: unknown class \"weird\"" },
+		{ "[a]\n*foo\n", "s.conf:2: a pattern starting with '*' must be *TEXT*" },
+		{ "# only a comment\n", "s.conf:1: no patterns" },
+		{ "[a\nfoo\n", "s.conf:1: expected \"[FAMILY]\"" },
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		s = (struct skip_list *)1;
+		err = NULL;
+		CHECK_INT(skip_list_parse(bad[i].text, strlen(bad[i].text), "s.conf", &s, &err), -1);
+		CHECK(s == NULL);
+		CHECK_CONTAINS(err, bad[i].err);
+		free(err);
+	}
+	const char *good = "[x]\nexact\npre*\n*mid*\n[y caller]\ncall*\n";
+	REQUIRE(skip_list_parse(good, strlen(good), "g.conf", &s, &err) == 0);
+	CHECK_INT(skip_list_classes(s, "exact", 5, NULL), 1);
+	CHECK_INT(skip_list_classes(s, "exactly", 7, NULL), 0);
+	CHECK_INT(skip_list_classes(s, "prefix", 6, NULL), 1);
+	CHECK_INT(skip_list_classes(s, "a_mid_b", 7, NULL), 1);
+	CHECK_INT(skip_list_classes(s, "caller", 6, NULL), 2);
+	skip_list_free(s);
 }
 
 static struct triage_result triage_str(const char *s, enum run_end end)

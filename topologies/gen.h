@@ -60,4 +60,10 @@ bool gen_acceptable_layout(const struct topology *t, struct layout *l);
  * the validated topology's layout (the fuzz harness). */
 bool gen_bootable(const struct topology *t, const struct layout *l);
 
+/* One libFuzzer corpus entry of the layout harness as a named topology:
+ * corpus-HASH16 (in name), tagged fuzz-corpus, its source naming the entry.
+ * Caller frees; NULL when the entry is no valid, bootable layout. Shared by
+ * `gen --from-corpus` and `campaign --corpus`. */
+char *gen_corpus_entry(const char *text, size_t len, const char *entry_name, char name[64]);
+
 #endif

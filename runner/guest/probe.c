@@ -7,6 +7,8 @@
  * and the kernel under test may die at any moment, so:
  *   - every line goes out with one write(2), no stdio buffering;
  *   - lines are bounded (LINE_MAX_OUT), long lists are truncated with "...";
+ *   - every line ends in a frame (common/line_frame.h: a hash of the line),
+ *     so the host never takes a line a kernel printk was spliced into;
  *   - a line is printed BEFORE each risky read or write, so a crash can be
  *     attributed to the block / pfn range being touched;
  *   - kernel errors (EBUSY, EINVAL...) are printed by errno name and never
@@ -31,9 +33,9 @@
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
+#include "runner/guest/probe.h"
+#include "common/line_frame.h"
 
-#define TAG "@@TOPOFARM "
-#define LINE_MAX_OUT 1024
 #define PLAN_MAX (64 * 1024)
 #define MAX_ARGS 64
 #define MAX_NODES 1024                 /* MAX_NUMNODES with NODES_SHIFT=10 */
@@ -66,31 +68,37 @@ static void write_all(const char *p, size_t n)
 	}
 }
 
-/* Prints one protocol line: TAG + text + '\n', in a single write. */
-__attribute__((format(printf, 1, 2)))
-static void say(const char *fmt, ...)
+void say(const char *fmt, ...)
 {
 	char line[LINE_MAX_OUT];
 	size_t tag = strlen(TAG);
 	memcpy(line, TAG, tag);
+	/* Room for the frame (" ~" + 8 hex digits) and the newline. */
+	size_t room = sizeof line - (LINE_FRAME_LEN - 1) - 1;
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(line + tag, sizeof line - tag - 1, fmt, ap);
+	int n = vsnprintf(line + tag, room - tag, fmt, ap);
 	va_end(ap);
 	size_t len = tag + (n < 0 ? 0 : (size_t)n);
-	if (len > sizeof line - 2) {
-		len = sizeof line - 2;
+	if (len > room - 1) {
+		len = room - 1;
 		memcpy(line + len - 3, "...", 3);
 	}
 	/* Control characters from sysfs text never reach the host's parser. */
 	for (size_t i = tag; i < len; i++)
 		if ((unsigned char)line[i] < 0x20 || line[i] == 0x7f)
 			line[i] = '?';
+	/* The frame lets the host tell a whole line from one a kernel printk
+	 * was spliced into (common/line_frame.h). */
+	char frame[LINE_FRAME_LEN];
+	line_frame_trailer(line, len, frame);
+	memcpy(line + len, frame, LINE_FRAME_LEN - 1);
+	len += LINE_FRAME_LEN - 1;
 	line[len++] = '\n';
 	write_all(line, len);
 }
 
-static const char *errname(int e)
+const char *errname(int e)
 {
 	const char *s = strerrorname_np(e);
 	static char fallback[16];
@@ -147,9 +155,7 @@ static int read_text(const char *path, char *out, size_t outlen)
 	return 0;
 }
 
-/* Reads a whole (possibly large) proc file into a malloc'd string, at most
- * max bytes. Returns NULL with errno set. */
-static char *read_big(const char *path, size_t max, size_t *lenp)
+char *read_big(const char *path, size_t max, size_t *lenp)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -1510,9 +1516,10 @@ static void quiet_console(void)
 static void usage(void)
 {
 	static const char msg[] =
-		"usage: probe [--guest] [PLAN]\n"
+		"usage: probe [--guest] [PLAN] | probe --coverage DIR\n"
 		"Runs the topofarm guest plan (default /topofarm/plan; without one,\n"
-		"'probe nodes'). --guest allows steps that change memory/cpu state.\n";
+		"'probe nodes'). --guest allows steps that change memory/cpu state.\n"
+		"--coverage DIR prints the COV lines of the .gcda files under DIR.\n";
 	write_all(msg, sizeof msg - 1);
 }
 
@@ -1522,6 +1529,8 @@ int main(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--guest"))
 			guest_mode = 1;
+		else if (!strcmp(argv[i], "--coverage") && i + 1 < argc)
+			return coverage_dump(argv[i + 1]) > 0 ? 0 : 1;
 		else if (!strcmp(argv[i], "--help") || argv[i][0] == '-') {
 			usage();
 			return argv[i][1] == '-' && argv[i][2] == 'h' ? 0 : 2;
@@ -1548,5 +1557,6 @@ int main(int argc, char **argv)
 	}
 	int rc = run_plan(plan);
 	free(plan);
+	coverage_dump(NULL);
 	return rc;
 }

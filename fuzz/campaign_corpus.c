@@ -1,0 +1,144 @@
+/* fuzz/campaign_corpus.c: the campaign's corpus rule (fuzz/campaign.h). A
+ * booted layout is kept, and becomes a parent for mutations, when it gave
+ * a crash bucket or a divergence this store had not seen, or layout
+ * features (topologies/layout_features.h: what the kernel can notice, the
+ * layout model's facts among them) no earlier layout of the campaign had.
+ * The decision only depends on the runs' stored outcomes and on the
+ * decisions before it, so a resumed campaign replays them exactly. */
+#include "fuzz/campaign.h"
+#include "results/triage.h"
+#include <stdlib.h>
+#include <string.h>
+
+void campaign_corpus_init(struct campaign_corpus *c)
+{
+	memset(c, 0, sizeof *c);
+	c->feature_seen = xcalloc(FEATURE_SPACE, sizeof *c->feature_seen);
+}
+
+void campaign_corpus_free(struct campaign_corpus *c)
+{
+	strv_free(&c->names), strv_free(&c->hashes), strv_free(&c->texts), strv_free(&c->signatures);
+	free(c->feature_seen);
+	memset(c, 0, sizeof *c);
+}
+
+static bool seen_signature(const struct campaign_corpus *c, const char *sig)
+{
+	for (int i = 0; i < c->signatures.n; i++)
+		if (!strcmp(c->signatures.v[i], sig))
+			return true;
+	return false;
+}
+
+int campaign_corpus_know_store(struct campaign_corpus *c, struct store *s, const char *campaign, char **err)
+{
+	struct store_signature *v;
+	int n;
+	if (store_load_signatures(s, &v, &n, err) < 0)
+		return -1;
+	for (int i = 0; i < n; i++)
+		if (!v[i].first_campaign || strcmp(v[i].first_campaign, campaign) != 0)
+			if (!seen_signature(c, v[i].signature))
+				strv_add(&c->signatures, v[i].signature);
+	store_signatures_free(v, n);
+	return 0;
+}
+
+/* New features of the entry's layout: counted, then marked seen. */
+static int new_features(struct campaign_corpus *c, const struct store_plan_entry *e)
+{
+	struct feature_set fs;
+	if (layout_features_of_text(e->text, strlen(e->text), &fs) != 0)
+		return 0;
+	int fresh = 0;
+	for (int i = 0; i < fs.n; i++)
+		if (!c->feature_seen[fs.v[i]]) {
+			c->feature_seen[fs.v[i]] = true;
+			c->n_features++;
+			fresh++;
+		}
+	return fresh;
+}
+
+static void keep(struct campaign_corpus *c, const struct store_plan_entry *e)
+{
+	strv_add(&c->names, e->name);
+	strv_add(&c->hashes, e->hash);
+	strv_add(&c->texts, e->text);
+}
+
+/* The first signature of the entry's runs the store had not seen (marked
+ * seen; every other one of its runs too). *divergence tells its kind. */
+static char *new_bucket(struct campaign_corpus *c, struct store *s, const struct store_plan_entry *e,
+			char *const *kernels, int nk, bool *divergence)
+{
+	char *found = NULL;
+	for (int k = 0; k < nk; k++) {
+		struct store_attempt *v = NULL;
+		int n = 0;
+		char *err = NULL;
+		if (store_load_attempts(s, e->name, kernels[k], &v, &n, &err) < 0) {
+			free(err);
+			continue;
+		}
+		for (int i = 0; i < n; i++) {
+			const struct store_attempt *a = &v[i];
+			if (strcmp(a->layout_hash, e->hash) != 0 || !a->title || a->outcome < 0 || a->outcome == OUTCOME_PASS ||
+			    a->outcome == OUTCOME_INFRA)
+				continue;
+			char *sig = triage_signature(a->title);
+			if (!seen_signature(c, sig)) {
+				strv_add(&c->signatures, sig);
+				if (!found) {
+					found = xstrdup(a->title);
+					*divergence = a->outcome == OUTCOME_DIVERGENCE;
+				}
+			}
+			free(sig);
+		}
+		store_attempts_free(v, n);
+	}
+	return found;
+}
+
+char *campaign_corpus_judge(struct campaign_corpus *c, struct store *s, const struct store_plan_entry *e,
+			    char *const *kernels, int nk)
+{
+	bool divergence = false;
+	char *title = new_bucket(c, s, e, kernels, nk, &divergence);
+	int fresh = new_features(c, e);
+	char *why;
+	if (title) {
+		why = xasprintf("new %s: %s", divergence ? "divergence" : "crash bucket", title);
+		if (divergence)
+			c->new_divergences++;
+		else
+			c->new_buckets++;
+	} else if (fresh) {
+		why = xasprintf("%d new feature%s", fresh, fresh == 1 ? "" : "s");
+	} else {
+		why = xstrdup("");
+	}
+	free(title);
+	if (*why)
+		keep(c, e);
+	return why;
+}
+
+void campaign_corpus_replay(struct campaign_corpus *c, struct store *s, const struct store_plan_entry *e,
+			    char *const *kernels, int nk)
+{
+	bool divergence = false;
+	char *title = new_bucket(c, s, e, kernels, nk, &divergence);
+	if (title) {
+		if (divergence)
+			c->new_divergences++;
+		else
+			c->new_buckets++;
+	}
+	free(title);
+	new_features(c, e);
+	if (e->corpus && *e->corpus)
+		keep(c, e);
+}
