@@ -61,9 +61,10 @@ static const char help[] =
 "    outcomes of earlier boots.\n"
 "\n"
 "    The corpus (DIR/corpus/) keeps a booted layout when it showed a crash\n"
-"    bucket or a divergence this store had not seen, or layout features\n"
-"    (the layout model's, docs/strategies.md) no earlier layout of the\n"
-"    campaign had. Kept layouts are the parents of later mutations.\n"
+"    bucket or a divergence this store had not seen, kernel edges (gcov\n"
+"    kernels: boot coverage, docs/coverage.md) or layout features (the\n"
+"    layout model's, docs/strategies.md) no earlier layout of the campaign\n"
+"    had. Kept layouts are the parents of later mutations.\n"
 "\n"
 "    Every planned layout is stored with its origin before it boots (seed,\n"
 "    index and strategy of a generated one; parent and draw of a mutant), so\n"
@@ -615,8 +616,8 @@ static int write_outputs(struct campaign *c)
 		for (int i = 0; i < c->cfg.n_strategies; i++)
 			buf_printf(&header, "%s%s", i ? "," : "", c->cfg.strategies[i]->name);
 	}
-	buf_printf(&header, "); corpus %d layout%s, %d distinct layout features; boot time %.0f s\n",
-		   c->corpus.names.n, c->corpus.names.n == 1 ? "" : "s", c->corpus.n_features,
+	buf_printf(&header, "); corpus %d layout%s, %d distinct layout features, %lld kernel edges; boot time %.0f s\n",
+		   c->corpus.names.n, c->corpus.names.n == 1 ? "" : "s", c->corpus.n_features, c->corpus.n_edges,
 		   store_campaign_seconds(c->store, c->cfg.name));
 	int n_new = 0, rc = EXIT_OK;
 	if (campaign_summary(&sum, c->out, c->cfg.name, c->kernel_names, c->nk, header.s, &n_new, &err) != 0) {

@@ -1,6 +1,7 @@
 /* fuzz/campaign_corpus.c: the campaign's corpus rule (fuzz/campaign.h). A
  * booted layout is kept, and becomes a parent for mutations, when it gave
- * a crash bucket or a divergence this store had not seen, or layout
+ * a crash bucket or a divergence this store had not seen, kernel edges
+ * (gcov boot coverage, results/coverage.h, kept per kernel) or layout
  * features (topologies/layout_features.h: what the kernel can notice, the
  * layout model's facts among them) no earlier layout of the campaign had.
  * The decision only depends on the runs' stored outcomes and on the
@@ -18,6 +19,10 @@ void campaign_corpus_init(struct campaign_corpus *c)
 
 void campaign_corpus_free(struct campaign_corpus *c)
 {
+	for (int i = 0; i < c->edge_kernels.n; i++)
+		edge_set_free(&c->edges[i]);
+	free(c->edges);
+	strv_free(&c->edge_kernels);
 	strv_free(&c->names), strv_free(&c->hashes), strv_free(&c->texts), strv_free(&c->signatures);
 	free(c->feature_seen);
 	memset(c, 0, sizeof *c);
@@ -58,6 +63,36 @@ static int new_features(struct campaign_corpus *c, const struct store_plan_entry
 			c->n_features++;
 			fresh++;
 		}
+	return fresh;
+}
+
+/* New kernel edges of the entry's runs, kernel by kernel: counted, then
+ * marked seen. A kernel without gcov adds nothing. */
+static long long new_edges(struct campaign_corpus *c, struct store *s, const struct store_plan_entry *e,
+			   char *const *kernels, int nk)
+{
+	long long fresh = 0;
+	for (int k = 0; k < nk; k++) {
+		struct edge_set got = { 0 };
+		char *err = NULL;
+		if (store_layout_edges(s, e->hash, kernels[k], &got, &err) != 0 || got.n == 0) {
+			free(err);
+			edge_set_free(&got);
+			continue;
+		}
+		int ki = 0;
+		while (ki < c->edge_kernels.n && strcmp(c->edge_kernels.v[ki], kernels[k]) != 0)
+			ki++;
+		if (ki == c->edge_kernels.n) {
+			strv_add(&c->edge_kernels, kernels[k]);
+			c->edges = xrealloc(c->edges, sizeof *c->edges * (size_t)c->edge_kernels.n);
+			c->edges[ki] = (struct edge_set){ 0 };
+		}
+		long long n = (long long)edge_set_merge(&c->edges[ki], &got);
+		fresh += n;
+		c->n_edges += n;
+		edge_set_free(&got);
+	}
 	return fresh;
 }
 
@@ -107,6 +142,7 @@ char *campaign_corpus_judge(struct campaign_corpus *c, struct store *s, const st
 {
 	bool divergence = false;
 	char *title = new_bucket(c, s, e, kernels, nk, &divergence);
+	long long edges = new_edges(c, s, e, kernels, nk);
 	int fresh = new_features(c, e);
 	char *why;
 	if (title) {
@@ -115,6 +151,8 @@ char *campaign_corpus_judge(struct campaign_corpus *c, struct store *s, const st
 			c->new_divergences++;
 		else
 			c->new_buckets++;
+	} else if (edges >= CAMPAIGN_EDGE_MIN) {
+		why = xasprintf("%lld new kernel edge%s", edges, edges == 1 ? "" : "s");
 	} else if (fresh) {
 		why = xasprintf("%d new feature%s", fresh, fresh == 1 ? "" : "s");
 	} else {
@@ -138,6 +176,7 @@ void campaign_corpus_replay(struct campaign_corpus *c, struct store *s, const st
 			c->new_buckets++;
 	}
 	free(title);
+	new_edges(c, s, e, kernels, nk);
 	new_features(c, e);
 	if (e->corpus && *e->corpus)
 		keep(c, e);

@@ -1,10 +1,12 @@
 /* fuzz/campaign_summary.c: the end-of-campaign summary, fit for an e-mail
  * in syzbot's style (fuzz/campaign.h): new crash buckets first, each with
  * its title, the kernels that showed it and how often, the verdict of each
- * adjacent kernel pair on its layouts (results/compare.h) and the smallest
- * .topo of the bucket inline as the reproducer; then new divergences the
- * same way; then the known buckets, with their counts and pair verdicts. "New" means no known-bug
- * entry explains it and no earlier campaign in the same store showed it. */
+ * adjacent kernel pair on its layouts (results/compare.h), the console
+ * around the report, and the smallest .topo of the bucket inline as the
+ * reproducer; then new divergences the same way, with the lines model and
+ * kernel disagree on; then the known buckets, with their counts and pair
+ * verdicts. "New" means no known-bug entry explains it and no earlier
+ * campaign in the same store showed it. */
 #include "fuzz/campaign.h"
 #include "results/compare.h"
 #include "results/report.h"
@@ -142,6 +144,23 @@ static void write_bucket(struct buf *out, const struct report_data *d, const str
 	for (int i = 0; i < n_pairs; i++)
 		pair_line(out, &pairs[i], b);
 	buf_printf(out, "  run: %s\n", r->dir ? r->dir : "?");
+	if (b->divergence) {
+		/* What the kernel built against what the layout model predicted. */
+		for (int i = 0; i < r->divergence.n && i < 4; i++) {
+			const struct divergence_item *it = &r->divergence.v[i];
+			buf_printf(out, "  %s, predicted:\n", it->group);
+			indent(out, *it->predicted ? it->predicted : "(nothing)", "    - ");
+			buf_puts(out, "  seen:\n");
+			indent(out, *it->seen ? it->seen : "(nothing)", "    + ");
+		}
+	} else {
+		char *excerpt = report_excerpt(r, 30);
+		if (excerpt) {
+			buf_puts(out, "  console:\n");
+			indent(out, excerpt, "    ");
+			free(excerpt);
+		}
+	}
 	buf_printf(out, "  recreate: topofarm campaign --recreate %s --out %s\n", r->layout_name, results_dir);
 	buf_printf(out, "  reproducer (%s, the smallest layout of the bucket):\n", r->layout_name);
 	if (r->topology_text)

@@ -122,6 +122,12 @@ int store_plan_of_layout(struct store *s, const char *layout_name, struct store_
 long long store_run_id_by_dir(struct store *s, const char *dir);
 /* The stored text of a layout by hash (caller frees), or NULL. */
 char *store_layout_text(struct store *s, const char *hash);
+/* The kernel edges (results/coverage.h) every stored run of layout_hash on
+ * kernel_name reached, united into *out (appended; normalized). 0, or -1
+ * with *err. Runs without coverage add nothing. */
+struct edge_set;
+int store_layout_edges(struct store *s, const char *layout_hash, const char *kernel_name, struct edge_set *out,
+		       char **err);
 /* Boot time a campaign has spent over all its invocations (seconds). */
 int store_campaign_add_seconds(struct store *s, const char *name, double seconds, char **err);
 double store_campaign_seconds(struct store *s, const char *name);

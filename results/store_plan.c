@@ -1,9 +1,11 @@
 /* results/store_plan.c: campaign plans in the store (schema migration 5):
  * the layouts a campaign planned, in order, with their origin (so the store
- * alone recreates any of them), the corpus decisions, and the time spent.
- * topofarm campaign resumes from these rows. */
+ * alone recreates any of them), the corpus decisions, and the time spent;
+ * and the kernel edges a layout reached, for the corpus rule. topofarm
+ * campaign resumes from these rows. */
 #include "results/store_internal.h"
 #include "common/buf.h"
+#include "results/coverage.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -266,4 +268,29 @@ double store_campaign_seconds(struct store *s, const char *name)
 	double v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_double(st, 0) : 0;
 	sqlite3_finalize(st);
 	return v;
+}
+
+int store_layout_edges(struct store *s, const char *layout_hash, const char *kernel_name, struct edge_set *out,
+		       char **err)
+{
+	sqlite3_stmt *st;
+	if (store_prepare(s, "SELECT c.edges FROM run_coverage c JOIN runs r ON r.id = c.run_id"
+			     " JOIN layouts l ON l.id = r.layout_id JOIN kernels k ON k.id = r.kernel_id"
+			     " WHERE l.hash = ?1 AND k.name = ?2", &st, err) < 0)
+		return -1;
+	store_bind_text(st, 1, layout_hash);
+	store_bind_text(st, 2, kernel_name);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct edge_set one = { 0 };
+		int n = sqlite3_column_bytes(st, 0);
+		if (edge_set_decode(sqlite3_column_blob(st, 0), n > 0 ? (size_t)n : 0, &one) == 0)
+			edge_set_merge(out, &one);   /* a corrupt blob adds nothing */
+		edge_set_free(&one);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return store_fail(s, "reading a layout's kernel edges", err);
+	edge_set_normalize(out);
+	return 0;
 }

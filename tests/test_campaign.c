@@ -2,7 +2,8 @@
  * the plan is deterministic and every planned layout (generated, mutated,
  * given) is recreated byte for byte from the store alone, also through
  * `campaign --dry-run` / `--recreate` against `topofarm gen`'s own files;
- * the corpus rule keeps new buckets, divergences and features and replays
+ * the corpus rule keeps new buckets, divergences, kernel edges (per kernel)
+ * and features and replays
  * the same on resume; the e-mail summary puts new crash buckets first,
  * then new divergences, then known buckets, with the smallest reproducer
  * inline; usage errors are refused with a clear message. */
@@ -22,9 +23,10 @@ static struct campaign_config config(const char *name, uint64_t seed, int permil
 	return (struct campaign_config){ .name = name, .seed = seed, .machine = -1, .mutate_permille = permille };
 }
 
-/* Adds one run of entry e on kernel to the store. */
-static void add_run(struct store *s, const char *campaign, const struct store_plan_entry *e, const char *kernel,
-		    enum outcome oc, const char *title)
+/* Adds one run of entry e on kernel to the store, with kernel edges
+ * edges[0..n_edges-1] when n_edges > 0. */
+static void add_run_edges(struct store *s, const char *campaign, const struct store_plan_entry *e, const char *kernel,
+			  enum outcome oc, const char *title, const uint64_t *edges, int n_edges)
 {
 	struct run_record r = { 0 };
 	r.campaign = (char *)campaign;
@@ -36,10 +38,23 @@ static void add_run(struct store *s, const char *campaign, const struct store_pl
 	r.started_at = "2026-11-30T00:00:00Z";
 	r.triage.outcome = oc;
 	r.triage.title = (char *)title;
+	if (n_edges > 0) {
+		r.coverage.present = r.coverage.complete = true;
+		for (int i = 0; i < n_edges; i++)
+			edge_set_add(&r.coverage.edges, edges[i]);
+		edge_set_normalize(&r.coverage.edges);
+	}
 	char *err = NULL;
 	if (store_add_run(s, &r, NULL, &err) != 0)
 		test_fail(__FILE__, __LINE__, "store_add_run: %s", err);
 	free(err);
+	edge_set_free(&r.coverage.edges);
+}
+
+static void add_run(struct store *s, const char *campaign, const struct store_plan_entry *e, const char *kernel,
+		    enum outcome oc, const char *title)
+{
+	add_run_edges(s, campaign, e, kernel, oc, title, NULL, 0);
 }
 
 static int plan_n(const struct campaign_config *c, const struct campaign_corpus *corpus, int first, int n,
@@ -136,7 +151,7 @@ TEST(campaign_corpus_keeps_new_buckets_divergences_and_features)
 	REQUIRE(plan_n(&c, &corpus, 0, 6, e) == 6);
 	REQUIRE(store_plan_add(s, "night2", e, 6, &err) == 0);
 	/* An earlier campaign already showed the WARNING. */
-	add_run(s, "night1", &e[5], "k1", OUTCOME_WARNING, "WARNING in topology_sane");
+	add_run(s, "night1", &e[5], "k0", OUTCOME_WARNING, "WARNING in topology_sane");
 	REQUIRE(campaign_corpus_know_store(&corpus, s, "night2", &err) == 0);
 	char *k[] = { "k1", "k2" };
 	add_run(s, "night2", &e[0], "k1", OUTCOME_PANIC, "BUG: kernel NULL pointer dereference in deactivate_slab");
@@ -144,9 +159,17 @@ TEST(campaign_corpus_keeps_new_buckets_divergences_and_features)
 	add_run(s, "night2", &e[1], "k1", OUTCOME_PANIC, "BUG: kernel NULL pointer dereference in deactivate_slab");
 	add_run(s, "night2", &e[2], "k1", OUTCOME_DIVERGENCE, "divergence in Zone ranges");
 	add_run(s, "night2", &e[3], "k1", OUTCOME_WARNING, "WARNING in topology_sane");
-	char *why[4];
-	for (int i = 0; i < 4; i++)
+	/* Kernel edges (gcov) count per kernel: the same ids on k2 are new again. */
+	const uint64_t edges123[] = { 1, 2, 3 }, edges23[] = { 2, 3 };
+	add_run_edges(s, "night2", &e[4], "k1", OUTCOME_PASS, NULL, edges123, 3);
+	add_run_edges(s, "night2", &e[5], "k1", OUTCOME_PASS, NULL, edges23, 2);
+	add_run_edges(s, "night2", &e[5], "k2", OUTCOME_PASS, NULL, edges23, 2);
+	char *why[6];
+	for (int i = 0; i < 6; i++)
 		why[i] = campaign_corpus_judge(&corpus, s, &e[i], k, 2);
+	CHECK_STR(why[4], "3 new kernel edges");
+	CHECK_STR(why[5], "2 new kernel edges");   /* none new on k1, two on k2 */
+	CHECK_INT(corpus.n_edges, 5);
 	CHECK_STR(why[0], "new crash bucket: BUG: kernel NULL pointer dereference in deactivate_slab");
 	CHECK(strncmp(why[1], "new crash bucket", 16) != 0);   /* the same bucket again */
 	CHECK_STR(why[2], "new divergence: divergence in Zone ranges");
@@ -161,11 +184,12 @@ TEST(campaign_corpus_keeps_new_buckets_divergences_and_features)
 	struct campaign_corpus replay;
 	campaign_corpus_init(&replay);
 	REQUIRE(campaign_corpus_know_store(&replay, s, "night2", &err) == 0);
-	for (int i = 0; i < 4; i++) {
+	for (int i = 0; i < 6; i++) {
 		free(e[i].corpus);
 		e[i].corpus = why[i];
 		campaign_corpus_replay(&replay, s, &e[i], k, 2);
 	}
+	CHECK_INT(replay.n_edges, 5);
 	CHECK_INT(replay.names.n, corpus.names.n);
 	for (int i = 0; i < replay.names.n && i < corpus.names.n; i++)
 		CHECK_STR(replay.names.v[i], corpus.names.v[i]);
