@@ -90,7 +90,9 @@ static const char help[] =
 "                      catalogue kernel debian-6.1.0-N, 47 <= N <= 56)\n"
 "    --kernel PATH     also boot this bzImage, as it is (a one-off without a\n"
 "                      catalogue entry; named image-FILE); alone, only it\n"
-"    -j N              boots at a time (default: the number of CPUs)\n"
+"    -j N              boots at a time (default: the number of CPUs); lowered\n"
+"                      when MemAvailable cannot hold N guests of the largest\n"
+"                      layout (never below 1; docs/runner.md, Memory)\n"
 "    --out DIR         results directory (default results/out)\n"
 "    --rerun K         boot every topology on every kernel K times (default 1)\n"
 "    --timeout S       whole-run limit in seconds, overriding each topology's\n"
@@ -229,8 +231,11 @@ static int run_all(struct run_batch *b, const struct options *o, const char *acc
 	int n_jobs = b->n_jobs, done_before = 0;
 	for (int i = 0; i < b->n_pairs; i++)
 		done_before += b->pairs[i].n_results;
+	char *mem_note = NULL;
+	int parallel = run_batch_parallel(b, &mem_note);
+	free(mem_note);   /* run_batch_run says it */
 	fprintf(stderr, "topofarm run: %d run%s to do (%d already finished in %s), %d at a time, accel %s\n", n_jobs,
-		n_jobs == 1 ? "" : "s", done_before, o->out, o->jobs, accel);
+		n_jobs == 1 ? "" : "s", done_before, o->out, parallel, accel);
 	struct sched_stats st;
 	int sig = run_batch_run(b, &st);
 	if (sig) {

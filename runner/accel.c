@@ -23,7 +23,10 @@ static const char probe_topology[] =
 	"cpus 1\n"
 	"memory 256M\n";
 
-/* What the verdict depends on: this QEMU build and this host kernel. */
+/* What the verdict depends on: this QEMU build, this host kernel and this
+ * start of the host (its boot_id): KVM that hangs today may work after a
+ * host restart or upgrade, so every host start probes once, and every run
+ * after that within the same start reads the cached verdict. */
 static char *cache_path(const char *qemu)
 {
 	char *argv[] = { (char *)qemu, "--version", NULL };
@@ -33,8 +36,10 @@ static char *cache_path(const char *qemu)
 	struct utsname u;
 	uname(&u);
 	struct buf key = BUF_INIT;
-	buf_printf(&key, "%s\n%s %s %s %s %s\n", r.out ? r.out : "", u.sysname, u.nodename, u.release,
-		   u.version, u.machine);
+	char *boot_id = read_file("/proc/sys/kernel/random/boot_id", NULL);
+	buf_printf(&key, "%s\n%s %s %s %s %s\n%s", r.out ? r.out : "", u.sysname, u.nodename, u.release,
+		   u.version, u.machine, boot_id ? boot_id : "");
+	free(boot_id);
 	proc_result_free(&r);
 	char hex[65];
 	sha256_hex(key.s, key.len, hex);

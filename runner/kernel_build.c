@@ -1,11 +1,12 @@
 /* runner/kernel_build.c: self-built kernels. One build tree per source
  * package + config fragment (cache_dir()/build/TREEKEY/linux): x86_64
- * defconfig + the fragment, `make olddefconfig`. A kernel's patches are
+ * defconfig (or tinyconfig, base-config=) + the fragment, `make olddefconfig`. A kernel's patches are
  * applied to that tree, `make bzImage` runs (through ccache), the bzImage is
  * copied to kernels/NAME-KEY/, and the patches are reversed, so kernels that
  * differ only by a patch rebuild a few files instead of the whole kernel.
  * A flock on build/TREEKEY.lock keeps two topofarm processes out of one tree. */
 #include "runner/kernels.h"
+#include "runner/build_progress.h"
 #include "common/buf.h"
 #include "common/fsutil.h"
 #include "common/proc.h"
@@ -33,6 +34,8 @@ struct build {
 	char **env;       /* CC/ccache/KBUILD settings for every make */
 	char cc[64];
 	double t0;
+	double make_t0;   /* when make bzImage started (progress rate) */
+	long planned;     /* compile steps the dry run announced; 0: unknown */
 };
 
 static double now_seconds(void)
@@ -40,12 +43,6 @@ static double now_seconds(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static char *format_duration(double seconds)
-{
-	long s = (long)(seconds + 0.5);
-	return s >= 60 ? xasprintf("%ldm%02lds", s / 60, s % 60) : xasprintf("%lds", s);
 }
 
 static void phase(const struct build *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -171,11 +168,12 @@ static int check_fragment(struct build *b, char **err)
 
 static int configure_tree(struct build *b, char **err)
 {
-	phase(b, "configuring (x86_64 defconfig + %s, make olddefconfig)", b->k->config);
-	if (run_make(b, "defconfig", NULL, 600, err))
+	const char *base = kernel_base_config(b->k);
+	phase(b, "configuring (x86_64 %s + %s, make olddefconfig)", base, b->k->config);
+	if (run_make(b, base, NULL, 600, err))
 		return -1;
 	/* Later assignments win in Kconfig, so appending the fragment to the
-	 * defconfig result is a merge. */
+	 * base config is a merge. */
 	char *cfg_path = path_join(b->obj, ".config");
 	char *cfg = read_file(cfg_path, NULL);
 	char *frag = kernel_config_text(b->k);
@@ -346,15 +344,13 @@ struct ticker {
 	bool done;
 };
 
-static long count_objects(const char *log)
+/* What the build has done so far, as a line. */
+static char *progress_now(const struct build *b)
 {
-	char *text = read_file(log, NULL);
-	long n = 0;
-	for (char *p = text; p && (p = strstr(p, "\n  ")); p += 3)
-		if (!strncmp(p + 3, "CC ", 3) || !strncmp(p + 3, "AS ", 3))
-			n++;
+	char *text = read_file(b->log, NULL);
+	long done = build_progress_done(text);
 	free(text);
-	return n;
+	return build_progress_line(b->k->name, done, b->planned, now_seconds() - b->make_t0);
 }
 
 /* On a terminal the line is redrawn every 5 s; in a log (CI), a new line
@@ -372,10 +368,9 @@ static void *tick(void *arg)
 		pthread_cond_timedwait(&t->cond, &t->lock, &until);
 		if (t->done)
 			break;
-		char *d = format_duration(now_seconds() - t->b->t0);
-		fprintf(stderr, "%sbuilding %s: %s, %ld objects%s", tty ? "\r" : "", t->b->k->name, d,
-			count_objects(t->b->log), tty ? "\033[K" : "\n");
-		free(d);
+		char *line = progress_now(t->b);
+		fprintf(stderr, "%s%s%s", tty ? "\r" : "", line, tty ? "\033[K" : "\n");
+		free(line);
 	}
 	if (tty)
 		fputs("\r\033[K", stderr);
@@ -383,11 +378,46 @@ static void *tick(void *arg)
 	return NULL;
 }
 
+/* The whole, for the progress line: `make -n bzImage` lists every compile
+ * step make would run now (all of them in a fresh tree, a few after a
+ * patch). It stops early with an error at the link step (vmlinux.a does
+ * not exist in a dry run), after every directory has been walked, so its
+ * exit status is not checked: an empty count just means "no estimate". */
+static long count_planned(struct build *b, const char *jobs_arg)
+{
+	char *out = path_join(b->top, "dry-run.txt");
+	unlink(out);
+	struct strv a = { 0 };
+	strv_add(&a, "make");
+	strv_add(&a, b->cc);
+	if (strcmp(b->obj, b->tree))
+		strv_addf(&a, "O=%s", b->obj);
+	strv_add(&a, jobs_arg);
+	strv_add(&a, "-n");
+	strv_add(&a, "bzImage");
+	struct proc_opts o = { .cwd = b->tree, .out_path = out, .env = b->env, .timeout = 600 };
+	struct proc_result r = { 0 };
+	proc_run(strv_argv(&a), &o, &r);
+	proc_result_free(&r);
+	strv_free(&a);
+	char *text = read_file(out, NULL);
+	long n = build_progress_planned(text);
+	free(text);
+	unlink(out);
+	free(out);
+	return n;
+}
+
 static int make_bzimage(struct build *b, char **err)
 {
 	char jobs_arg[32];
 	snprintf(jobs_arg, sizeof jobs_arg, "-j%d", jobs());
-	phase(b, "building bzImage with make %s (log: %s)", jobs_arg, b->log);
+	if (b->verbose) {
+		phase(b, "counting the objects to build (make -n bzImage)");
+		b->planned = count_planned(b, jobs_arg);
+	}
+	phase(b, "building bzImage with make %s: %ld objects to build (log: %s)", jobs_arg, b->planned, b->log);
+	b->make_t0 = now_seconds();
 	struct ticker t = { .b = b, .lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER };
 	pthread_t th;
 	bool ticking = b->verbose && pthread_create(&th, NULL, tick, &t) == 0;
@@ -664,7 +694,7 @@ int kernel_build_source(const struct kernel_entry *k, bool verbose, char **err)
 	}
 	if (rc == 0) {
 		image = kernel_image_path(k);
-		char *d = format_duration(now_seconds() - b.t0);
+		char *d = build_progress_duration(now_seconds() - b.t0);
 		phase(&b, "built in %s: %s", d, image ? image : "?");
 		free(d);
 	}

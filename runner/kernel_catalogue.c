@@ -221,10 +221,13 @@ static int add_attr(struct parser *p, struct kernel_entry *k, const char *file, 
 		slot = &k->base;
 	else if (!strcmp(key, "cmdline"))
 		slot = &k->cmdline;
+	else if (!strcmp(key, "base-config"))
+		slot = &k->base_config;
 	else if (!strcmp(key, "coverage"))
 		slot = &k->coverage;
 	else if (strcmp(key, "patch") != 0) {
-		rc = fail(p, file, line, "unknown key '%s' (expected deb, source, tree, image, vmlinux, config, patch, base, cmdline, coverage or note)", key);
+		rc = fail(p, file, line, "unknown key '%s' (expected deb, source, tree, image, vmlinux, config, base-config, "
+			  "patch, base, cmdline, coverage or note)", key);
 		goto out;
 	}
 	if (!*val && strcmp(key, "note") != 0) {
@@ -238,6 +241,10 @@ static int add_attr(struct parser *p, struct kernel_entry *k, const char *file, 
 	if ((slot == &k->deb || slot == &k->source) && !valid_package_name(val)) {
 		rc = fail(p, file, line, "'%s' is not a Debian package name "
 			  "(expected lower-case letters, digits, '+', '-' and '.')", val);
+		goto out;
+	}
+	if (slot == &k->base_config && strcmp(val, "defconfig") != 0 && strcmp(val, "tinyconfig") != 0) {
+		rc = fail(p, file, line, "base-config=%s: expected defconfig or tinyconfig", val);
 		goto out;
 	}
 	if (slot == &k->source && strncmp(val, "linux-source-", 13) != 0) {
@@ -303,9 +310,9 @@ static int check_entry(struct parser *p, struct kernel_entry *k)
 	if (k->cmdline && strpbrk(k->cmdline, "\n\r\""))
 		return fail(p, k->file, k->line, "kernel '%s': cmdline= must be one line without quotes", k->name);
 	if (k->base) {
-		if (k->deb || k->source || k->tree || k->image || k->vmlinux || k->config || k->n_patches)
+		if (k->deb || k->source || k->tree || k->image || k->vmlinux || k->config || k->base_config || k->n_patches)
 			return fail(p, k->file, k->line, "kernel '%s': base= takes the image of another kernel; "
-				    "it cannot also have deb=, source=, tree=, image=, config= or patch=", k->name);
+				    "it cannot also have deb=, source=, tree=, image=, config=, base-config= or patch=", k->name);
 		return 0;   /* the rest is checked on the base, once everything is read */
 	}
 	k->kind = k->source || k->tree ? KERNEL_SOURCE : k->image ? KERNEL_IMAGE : KERNEL_DEB;
@@ -317,9 +324,10 @@ static int check_entry(struct parser *p, struct kernel_entry *k)
 		return fail(p, k->file, k->line, "kernel '%s': tree= needs config=FRAGMENT", k->name);
 	if (k->tree)
 		return 0;
-	if (k->image && (k->deb || k->source || k->config || k->n_patches))
+	if (k->image && (k->deb || k->source || k->config || k->base_config || k->n_patches))
 		return fail(p, k->file, k->line,
-			    "kernel '%s': image= is a kernel as built; it takes no deb=, source=, config= or patch=", k->name);
+			    "kernel '%s': image= is a kernel as built; it takes no deb=, source=, config=, "
+			    "base-config= or patch=", k->name);
 	if (k->vmlinux && !k->image)
 		return fail(p, k->file, k->line, "kernel '%s': vmlinux= goes with image=", k->name);
 	if (k->image)
@@ -329,9 +337,9 @@ static int check_entry(struct parser *p, struct kernel_entry *k)
 	if (k->deb && k->source)
 		return fail(p, k->file, k->line,
 			    "kernel '%s' has both deb= and source=; a kernel is one or the other", k->name);
-	if (k->deb && (k->config || k->n_patches))
+	if (k->deb && (k->config || k->base_config || k->n_patches))
 		return fail(p, k->file, k->line,
-			    "kernel '%s': config= and patch= only apply to source= kernels", k->name);
+			    "kernel '%s': config=, base-config= and patch= only apply to source= kernels", k->name);
 	if (k->source && !k->config)
 		return fail(p, k->file, k->line, "kernel '%s': source= needs config=FRAGMENT", k->name);
 	return 0;
@@ -582,6 +590,7 @@ static int resolve_bases(struct parser *p)
 		k->config = b->config ? xstrdup(b->config) : NULL;
 		k->config_paths = dup_strings(b->config_paths, b->n_configs);
 		k->n_configs = b->n_configs;
+		k->base_config = b->base_config ? xstrdup(b->base_config) : NULL;
 		k->patches = dup_strings(b->patches, b->n_patches);
 		k->patch_paths = dup_strings(b->patch_paths, b->n_patches);
 		k->n_patches = b->n_patches;
@@ -600,12 +609,19 @@ char *kernel_describe(const struct kernel_entry *k)
 		buf_printf(&b, "image %s", k->image);
 	else {
 		buf_printf(&b, "%s%s + %s", k->tree ? "tree " : "", k->tree ? k->tree : k->source, k->config);
+		if (strcmp(kernel_base_config(k), "defconfig") != 0)
+			buf_printf(&b, " on %s", kernel_base_config(k));
 		for (size_t i = 0; i < k->n_patches; i++)
 			buf_printf(&b, " + %s", k->patches[i]);
 	}
 	if (k->cmdline)
 		buf_printf(&b, " + cmdline %s", k->cmdline);
 	return buf_steal(&b);
+}
+
+const char *kernel_base_config(const struct kernel_entry *k)
+{
+	return k->base_config ? k->base_config : "defconfig";
 }
 
 const char *kernel_cache_name(const struct kernel_entry *k)
@@ -705,6 +721,7 @@ static void entry_free(struct kernel_entry *k)
 	for (size_t i = 0; i < k->n_configs; i++)
 		free(k->config_paths[i]);
 	free(k->config_paths);
+	free(k->base_config);
 	for (size_t i = 0; i < k->n_patches; i++) {
 		free(k->patches[i]);
 		free(k->patch_paths[i]);
@@ -776,7 +793,13 @@ int kernel_build_keys(const struct kernel_entry *k, char tree_key[17], char key[
 		char *tree_err = NULL;
 		char *version = k->tree ? kernel_tree_state(k->tree, &tree_err)
 			      : k->source ? kernel_installed_version(k->source) : NULL;
-		char *config = k->n_configs ? kernel_config_text(k) : NULL;
+		char *fragments = k->n_configs ? kernel_config_text(k) : NULL;
+		/* The base joins the hashed config text only when it is not the
+		 * default, so defconfig-based kernels keep their build keys. */
+		char *config = fragments && strcmp(kernel_base_config(k), "defconfig") != 0
+			? xasprintf("base-config %s\n%s", kernel_base_config(k), fragments) : fragments;
+		if (config != fragments)
+			free(fragments);
 		char **texts = xcalloc(k->n_patches + 1, sizeof *texts);
 		bool ok = version && config;
 		for (size_t i = 0; ok && i < k->n_patches; i++)

@@ -36,6 +36,8 @@ struct kernel_entry {
 	char *config;          /* KERNEL_SOURCE: the fragment(s) as written (config=A,B) */
 	char **config_paths;   /* ... each resolved to a readable file, in order */
 	size_t n_configs;
+	char *base_config;     /* KERNEL_SOURCE: the make target the fragments go on top of
+				* (base-config=: "defconfig" when NULL, or "tinyconfig") */
 	char **patches;        /* patch= as written, in application order */
 	char **patch_paths;    /* ... resolved */
 	size_t n_patches;
@@ -131,6 +133,9 @@ int kernel_build_keys(const struct kernel_entry *k, char tree_key[17], char key[
 void kernel_compute_keys(const char *source_pkg, const char *source_version,
 			 const char *config_text, const char *const *patch_texts, size_t n_patches,
 			 char tree_key[17], char key[17]);
+/* The make target a source kernel's fragment is applied on top of:
+ * "defconfig" (x86_64 defconfig, the default) or "tinyconfig". */
+const char *kernel_base_config(const struct kernel_entry *k);
 /* Where the build tree of tree_key lives (cache_dir()/build/KEY/linux). */
 char *kernel_build_tree_path(const char *tree_key);
 

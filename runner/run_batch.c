@@ -3,6 +3,7 @@
  * and signals runner/scheduler.c's; this file owns the resume scan, the
  * attempt numbering, storing each run and the per-run line. */
 #include "runner/run_batch.h"
+#include "runner/mem_budget.h"
 #include "common/buf.h"
 #include "common/fsutil.h"
 #include "common/proc.h"
@@ -312,10 +313,27 @@ void run_batch_init(struct run_batch *b, const struct run_batch_options *o, stru
 				b->job_pair[b->n_jobs++] = i;
 }
 
+int run_batch_parallel(const struct run_batch *b, char **note)
+{
+	uint64_t largest = 0;
+	for (int i = 0; i < b->n_pairs; i++) {
+		const struct topology *t = b->pairs[i].t;
+		uint64_t guest = t->maxmem > t->memory ? t->maxmem : t->memory;
+		if (b->pairs[i].missing && guest > largest)
+			largest = guest;
+	}
+	return mem_budget_jobs(b->o->jobs, mem_budget_available(), largest, note);
+}
+
 int run_batch_run(struct run_batch *b, struct sched_stats *st)
 {
+	char *note = NULL;
+	int parallel = run_batch_parallel(b, &note);
+	if (note)
+		fprintf(stderr, "topofarm: %s\n", note);
+	free(note);
 	struct sched_ops ops = { b, job_start, job_finish, job_abandon };
-	struct sched_opts so = { .parallel = b->o->jobs, .max_tries = RUN_BATCH_TRIES, .progress = true,
+	struct sched_opts so = { .parallel = parallel, .max_tries = RUN_BATCH_TRIES, .progress = true,
 				 .describe = b->o->describe, .describe_ctx = b->o->ctx };
 	return sched_run(b->n_jobs, &ops, &so, st);
 }

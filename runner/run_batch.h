@@ -69,6 +69,11 @@ void run_batch_init(struct run_batch *b, const struct run_batch_options *o, stru
 /* Boots what is missing. Returns 0, or the signal (SIGINT/SIGTERM) that
  * stopped it: every QEMU it started is then stopped, finished runs kept. */
 int run_batch_run(struct run_batch *b, struct sched_stats *st);
+/* How many boots run_batch_run starts at once: -j, lowered when
+ * MemAvailable cannot hold that many guests of the largest layout still to
+ * run (runner/mem_budget.h; never below 1). *note (caller frees) says why
+ * when it was lowered, else NULL. run_batch_run prints that note. */
+int run_batch_parallel(const struct run_batch *b, char **note);
 void run_batch_free(struct run_batch *b);
 
 /* Resolves a kernel list (names, `default`, NAME..LAST ranges) plus

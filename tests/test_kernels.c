@@ -5,6 +5,7 @@
 #include "tests/harness.h"
 #include "tests/util.h"
 #include "runner/kernels.h"
+#include "runner/build_progress.h"
 #include "common/buf.h"
 #include "common/fsutil.h"
 #include "common/proc.h"
@@ -34,6 +35,8 @@ static char *dump_catalogue(const struct kernel_catalogue *cat)
 			buf_printf(&b, " deb=%s", k->deb);
 		if (k->source)
 			buf_printf(&b, " source=%s", k->source);
+		if (k->base_config)
+			buf_printf(&b, " base-config=%s", k->base_config);
 		if (k->tree)
 			buf_printf(&b, " tree=%s", rel(k->tree));
 		if (k->source || k->tree) {
@@ -251,6 +254,14 @@ TEST(kernel_entry_keys_share_the_tree_of_a_pair)
 		test_fail(__FILE__, __LINE__, "%s", err);
 	CHECK_STR(ta, tb);
 	CHECK(strcmp(ka, kb) != 0);
+	/* The same fragment on another base is another tree. */
+	char tt[17], kt[17];
+	if (kernel_build_keys(kernel_find(cat, "farm-6.1-tiny"), tt, kt, &err) == 0) {
+		CHECK(strcmp(tt, ta) != 0);
+		CHECK_STR(kernel_base_config(kernel_find(cat, "farm-6.1-tiny")), "tinyconfig");
+		CHECK_STR(kernel_base_config(kernel_find(cat, "farm-6.1")), "defconfig");
+	} else
+		test_fail(__FILE__, __LINE__, "%s", err);
 	CHECK(kernel_build_keys(kernel_find(cat, "debian-6.1"), ta, ka, NULL) != 0);
 	free(err);
 	kernel_catalogue_free(cat);
@@ -672,4 +683,40 @@ TEST(kernel_list_resolves_names_defaults_and_ranges)
 	CHECK_CONTAINS(err, "is not an x86 bzImage");
 	free(err);
 	kernel_catalogue_free(cat);
+}
+
+/* tests/kernels/progress: what a dry run and a build log count, and the
+ * progress line (share of the whole, time left) for each case of lines.txt. */
+TEST(kernel_build_progress_counts_steps_and_estimates_time_left)
+{
+	char *dry = read_file("tests/kernels/progress/dry-run.txt", NULL);
+	char *log = read_file("tests/kernels/progress/build.log", NULL);
+	char *cases = read_file("tests/kernels/progress/lines.txt", NULL);
+	REQUIRE(dry && log && cases);
+	CHECK_INT(build_progress_planned(dry), 3);
+	CHECK_INT(build_progress_done(log), 2);
+	CHECK_INT(build_progress_planned(NULL), 0);
+	CHECK_INT(build_progress_done(""), 0);
+	int n = 0, line_no = 0;
+	for (char *line = strtok(cases, "\n"); line; line = strtok(NULL, "\n")) {
+		line_no++;
+		if (line[0] == '#')
+			continue;
+		long done, planned;
+		double elapsed;
+		char *bar = strstr(line, " | ");
+		if (!bar || sscanf(line, "%ld %ld %lf", &done, &planned, &elapsed) != 3) {
+			test_fail(__FILE__, __LINE__, "lines.txt:%d: expected DONE PLANNED SECONDS | LINE", line_no);
+			continue;
+		}
+		char *got = build_progress_line("k", done, planned, elapsed);
+		if (strcmp(got, bar + 3) != 0)
+			test_fail(__FILE__, __LINE__, "lines.txt:%d:\n  got      %s\n  expected %s", line_no, got, bar + 3);
+		free(got);
+		n++;
+	}
+	CHECK(n >= 8);
+	free(dry);
+	free(log);
+	free(cases);
 }
