@@ -159,6 +159,22 @@ struct lv_host *lv_farm_pick(struct lv_farm *f)
 	return best;
 }
 
+struct lv_host *lv_farm_wait_pick(struct lv_farm *f)
+{
+	struct lv_host *h = lv_farm_pick(f);
+	double first = -1;
+	for (int i = 0; !h && i < f->n; i++)
+		if (first < 0 || f->hosts[i].down_since < first)
+			first = f->hosts[i].down_since;
+	if (!h && first >= 0) {
+		double wait = first + LV_HOST_RETRY - now();
+		if (wait > 0)
+			usleep((useconds_t)(wait * 1e6));
+		h = lv_farm_pick(f);
+	}
+	return h;
+}
+
 static virConnectPtr host_conn(struct lv_host *h, char **err)
 {
 	if (h->conn && virConnectIsAlive(h->conn) == 1)

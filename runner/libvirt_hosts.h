@@ -14,7 +14,7 @@
 
 #define LV_POOL_NAME "topofarm"
 #define LV_POOL_DIR "/var/lib/libvirt/topofarm"
-#define LV_HOST_RETRY 30          /* seconds before a down host is tried again */
+#define LV_HOST_RETRY 15          /* seconds before a down host is tried again */
 #define LV_MAX_SLOTS 256
 
 struct lv_staged {
@@ -53,6 +53,10 @@ int lv_farm_slots(const struct lv_farm *f);
  * (down hosts whose retry time has come count as up); a host whose slots are
  * all busy only when every up host is busy. NULL when every host is down. */
 struct lv_host *lv_farm_pick(struct lv_farm *f);
+/* The same, but when every host is down it waits for the first one's retry
+ * time instead of failing the boot at once (which would spend its tries
+ * while the hosts are still down). */
+struct lv_host *lv_farm_wait_pick(struct lv_farm *f);
 /* The path on the host of local_path's content, uploading it first when the
  * host does not have it. Returns NULL with *err (the host is then down). */
 char *lv_host_stage(struct lv_farm *f, struct lv_host *h, const char *local_path, char **err);
