@@ -79,6 +79,12 @@ void describe_model_text(struct buf *b, const struct model *m)
 	for (int i = 0; i < m->n_dropped; i++)
 		buf_printf(b, "  set aside (no RAM below max_pfn): node %d [mem 0x%llx-0x%llx]\n", m->dropped[i].node,
 			   (unsigned long long)m->dropped[i].start, (unsigned long long)(m->dropped[i].end - 1));
+	if (m->numa == NUMA_FAKE) {
+		buf_printf(b, "  numa=fake= emulation over \"%s\": %s\n", numa_path_name(m->numa_under),
+			   m->emulated ? "took effect" : "refused, the nodes above stay");
+		for (int e = 0; m->emulated && e < m->n_emu; e++)
+			buf_printf(b, "  emulated node %d on physical node %d\n", e, m->emu_to_phys[e]);
+	}
 	buf_puts(b, "\nNodes (kernel ids):\n");
 	for (int i = 0; i < m->n_nodes; i++) {
 		const struct model_node *nd = &m->nodes[i];
@@ -347,6 +353,20 @@ void describe_model_json(struct json *j, const struct model *m)
 		json_string(j, m->numa_reason);
 		lines_json(j, &ml, ML_SRAT, "srat_lines");
 		lines_json(j, &ml, ML_NUMA, "numa_lines");
+		if (m->numa == NUMA_FAKE) {
+			json_key(j, "numa_emulation");
+			json_object_begin(j);
+			json_key(j, "before");
+			json_string(j, numa_path_name(m->numa_under));
+			json_key(j, "emulated");
+			json_bool(j, m->emulated);
+			json_key(j, "physical_node_of");
+			json_array_begin(j);
+			for (int e = 0; m->emulated && e < m->n_emu; e++)
+				json_int(j, m->emu_to_phys[e]);
+			json_array_end(j);
+			json_object_end(j);
+		}
 		nodes_json(j, m);
 		lines_json(j, &ml, ML_ZONES, "zone_ranges");
 		lines_json(j, &ml, ML_MOVABLE, "movable_zone_start");

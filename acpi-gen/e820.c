@@ -12,7 +12,10 @@ static void push(struct e820_map *m, uint64_t start, uint64_t end, uint32_t type
 {
 	if (end <= start)
 		return;
-	m->v = xrealloc(m->v, sizeof *m->v * (size_t)(m->n + 1));
+	if (m->n >= m->cap) {
+		m->cap = m->cap ? 2 * m->cap : 16;
+		m->v = xrealloc(m->v, sizeof *m->v * (size_t)m->cap);
+	}
 	m->v[m->n++] = (struct mem_range){ .start = start, .end = end, .node = -1, .type = type };
 }
 

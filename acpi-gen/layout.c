@@ -21,7 +21,7 @@ static void push(struct mem_range **v, int *n, struct mem_range r)
 {
 	if (r.end <= r.start)
 		return;
-	*v = xrealloc(*v, sizeof **v * (size_t)(*n + 1));
+	*v = xgrow(*v, (size_t)*n, sizeof **v);
 	(*v)[(*n)++] = r;
 }
 

@@ -54,6 +54,7 @@ struct layout {
 struct e820_map {
 	struct mem_range *v;
 	int n;
+	int cap;                /* allocated entries (grows by doubling) */
 };
 void e820_add(struct e820_map *m, uint64_t start, uint64_t size, uint32_t type);
 void e820_remove(struct e820_map *m, uint64_t start, uint64_t size, uint32_t type, bool check_type);

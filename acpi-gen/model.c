@@ -49,7 +49,7 @@ static void add_ram(struct model *m, uint64_t s, uint64_t e)
 	if (m->n_ram && m->ram[m->n_ram - 1].end == s) {
 		m->ram[m->n_ram - 1].end = e;
 	} else {
-		m->ram = xrealloc(m->ram, sizeof *m->ram * (size_t)(m->n_ram + 1));
+		m->ram = xgrow(m->ram, (size_t)m->n_ram, sizeof *m->ram);
 		m->ram[m->n_ram++] = (struct mem_range){ s, e, -1, E820_RAM, false };
 	}
 	m->ram_bytes += e - s;
@@ -86,11 +86,26 @@ int model_compute(const struct topology *t, struct model *m, char **err)
 	return model_compute_with(t, 0, m, err);
 }
 
+static int model_rest(const struct topology *t, struct model *m);
+
 int model_compute_with(const struct topology *t, uint64_t seabios_reserve, struct model *m, char **err)
 {
 	memset(m, 0, sizeof *m);
 	if (layout_compute_with(t, seabios_reserve, &m->layout, err) != 0)
 		return -1;
+	return model_rest(t, m);
+}
+
+int model_compute_from_layout(const struct topology *t, struct layout *l, struct model *m)
+{
+	memset(m, 0, sizeof *m);
+	m->layout = *l;
+	memset(l, 0, sizeof *l);
+	return model_rest(t, m);
+}
+
+static int model_rest(const struct topology *t, struct model *m)
+{
 	const char *wrong = getenv("TOPOFARM_MODEL_WRONG");
 	m->wrong_on_purpose = wrong && !strcmp(wrong, "1");
 	m->cmdline_facts = model_cmdline_facts(t);
@@ -117,6 +132,7 @@ void model_free(struct model *m)
 		free(m->numa_lines[i]);
 	free(m->numa_lines);
 	free(m->srat);
+	free(m->emu_to_phys);
 	free(m->meminfo);
 	free(m->dropped);
 	free(m->nodes);

@@ -37,7 +37,7 @@ enum numa_path {
 	NUMA_NOT_COVERED,       /* nodes miss >= 1 MiB of e820 RAM: "nodes only cover ..." */
 	NUMA_OFF,               /* numa=off: "NUMA turned off" */
 	NUMA_NOACPI,            /* numa=noacpi: the SRAT is ignored */
-	NUMA_FAKE,              /* numa=fake=: emulated nodes (not modelled beyond this) */
+	NUMA_FAKE,              /* numa=fake=: NUMA emulation (model_numa_emu.c); numa_under says what it started from */
 	NUMA_PATH__COUNT
 };
 const char *numa_path_name(enum numa_path p);   /* "srat", "no-srat", ... */
@@ -115,6 +115,13 @@ struct model {
 	int n_numa_lines;
 	struct model_srat_line *srat;
 	int n_srat;
+	/* numa=fake= (NUMA_FAKE): how NUMA init ended before emulation, whether
+	 * emulation took effect (it refuses some splits and keeps the physical
+	 * nodes), and each emulated node's physical node (emu_nid_to_phys). */
+	enum numa_path numa_under;
+	bool emulated;
+	int *emu_to_phys;
+	int n_emu;
 	struct mem_range *meminfo;      /* numa_meminfo after numa_cleanup_meminfo() (SRAT path) */
 	int n_meminfo;
 	struct mem_range *dropped;      /* SRAT ranges without RAM, moved aside (reserved meminfo) */
@@ -154,6 +161,9 @@ int model_compute(const struct topology *t, struct model *m, char **err);
 /* The same on a BIOS-e820 whose top-of-low-RAM reservation is
  * seabios_reserve bytes (layout_compute_with(); 0: the default). */
 int model_compute_with(const struct topology *t, uint64_t seabios_reserve, struct model *m, char **err);
+/* The same on a layout already computed with layout_compute(t) (the fuzz
+ * harness has it from gen_mutate): takes it over, *l is left empty. */
+int model_compute_from_layout(const struct topology *t, struct layout *l, struct model *m);
 void model_free(struct model *m);
 
 /* The model's discrete facts, each a small integer id (docs/model.md has
@@ -168,6 +178,19 @@ const char *model_feature_name(uint32_t id);
 
 /* Internal steps, model_cmdline_facts() from model_features.c, and one file each (model_numa.c, model_zones.c, model_blocks.c). */
 void model_numa(const struct topology *t, struct model *m);
+/* NUMA init's own console lines (model_numa.c). */
+void model_numa_line(struct model *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The kernel's MAX_NUMNODES the model assumes (CONFIG_NODES_SHIFT=6 as in
+ * the farm kernels; Debian's is 10): numa=fake= caps and sizes with it. */
+#define MODEL_MAX_NUMNODES 64
+/* numa_emulation() with numa=fake=ARG over m->meminfo (the physical nodes,
+ * cleaned up) whose node ids are phys[0..n_phys) in ascending order: true
+ * when it took effect (m->meminfo then holds the emulated nodes and
+ * m->emu_to_phys their physical nodes), false when the kernel refuses it
+ * (the physical nodes stay). */
+/* numa_cleanup_meminfo() on m->meminfo: 0, or -1 after the overlap complaint. */
+int model_numa_cleanup(struct model *m);
+bool model_numa_emulate(struct model *m, const char *arg, const int *phys, int n_phys);
 uint32_t model_cmdline_facts(const struct topology *t);
 void model_zones(const struct topology *t, struct model *m);
 void model_blocks(const struct topology *t, struct model *m);

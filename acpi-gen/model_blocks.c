@@ -219,7 +219,7 @@ void model_blocks(const struct topology *t, struct model *m)
 				s = next - MODEL_SECTION;
 				continue;
 			}
-			m->sections = xrealloc(m->sections, sizeof *m->sections * (size_t)(m->n_sections + 1));
+			m->sections = xgrow(m->sections, (size_t)m->n_sections, sizeof *m->sections);
 			m->sections[m->n_sections++] = (struct model_section){ s / MODEL_SECTION, b.contents, shared_bits(&b), b.node,
 										b.n_nodes };
 			if (s > UINT64_MAX - 2 * MODEL_SECTION)

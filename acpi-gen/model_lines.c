@@ -62,8 +62,6 @@ void model_kernel_lines(const struct model *m, struct model_lines *o)
 	}
 	for (int i = 0; i < m->n_numa_lines; i++)
 		add(o, ML_NUMA, "%s", m->numa_lines[i]);
-	if (m->numa == NUMA_FAKE)
-		return;
 	/* numa_register_memblks(): NODE_DATA only for nodes with memory. */
 	for (int i = 0; i < m->n_nodes; i++)
 		if (m->nodes[i].memory)

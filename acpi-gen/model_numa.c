@@ -35,27 +35,26 @@ static int node_for_pxm(struct numbering *nb, int64_t pxm)
 	return nb->n++;
 }
 
-static void line(struct model *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void line(struct model *m, const char *fmt, ...)
+void model_numa_line(struct model *m, const char *fmt, ...)
 {
 	struct buf b = BUF_INIT;
 	va_list ap;
 	va_start(ap, fmt);
 	buf_vprintf(&b, fmt, ap);
 	va_end(ap);
-	m->numa_lines = xrealloc(m->numa_lines, sizeof *m->numa_lines * (size_t)(m->n_numa_lines + 1));
+	m->numa_lines = xgrow(m->numa_lines, (size_t)m->n_numa_lines, sizeof *m->numa_lines);
 	m->numa_lines[m->n_numa_lines++] = buf_steal(&b);
 }
 
 static void push_range(struct mem_range **v, int *n, struct mem_range r)
 {
-	*v = xrealloc(*v, sizeof **v * (size_t)(*n + 1));
+	*v = xgrow(*v, (size_t)*n, sizeof **v);
 	(*v)[(*n)++] = r;
 }
 
 static void push_srat(struct model *m, int node, int64_t pxm, uint64_t start, uint64_t end, bool hotplug, bool nv)
 {
-	m->srat = xrealloc(m->srat, sizeof *m->srat * (size_t)(m->n_srat + 1));
+	m->srat = xgrow(m->srat, (size_t)m->n_srat, sizeof *m->srat);
 	m->srat[m->n_srat++] = (struct model_srat_line){ node, (uint32_t)pxm, start, end, hotplug, nv };
 }
 
@@ -125,7 +124,7 @@ static bool generated_srat(const struct topology *t, struct model *m, struct num
 			bool memory = e->kind == SRAT_MEMORY;
 			if (e->kind == SRAT_RAW) {
 				if (pass == 1 && e->raw_type == 1 && e->raw_length < 40) {
-					line(m, "ACPI: SRAT: Unexpected header length: %d", e->raw_length);
+					model_numa_line(m, "ACPI: SRAT: Unexpected header length: %d", e->raw_length);
 					return false;
 				}
 				continue;
@@ -137,7 +136,7 @@ static bool generated_srat(const struct topology *t, struct model *m, struct num
 				pxm &= 0xff;
 			int node = node_for_pxm(nb, pxm);
 			if (node < 0) {
-				line(m, "ACPI: SRAT: Too many proximity domains.");
+				model_numa_line(m, "ACPI: SRAT: Too many proximity domains.");
 				return false;
 			}
 			if (!memory) {
@@ -156,7 +155,7 @@ static bool generated_srat(const struct topology *t, struct model *m, struct num
 }
 
 /* numa_cleanup_meminfo(): 0, or -1 after the overlap complaint. */
-static int cleanup_meminfo(struct model *m)
+int model_numa_cleanup(struct model *m)
 {
 	struct mem_range *mi = m->meminfo;
 	int n = m->n_meminfo;
@@ -183,13 +182,13 @@ static int cleanup_meminfo(struct model *m)
 			struct mem_range *bi = &mi[i], *bj = &mi[j];
 			if (bi->end > bj->start && bi->start < bj->end) {
 				if (bi->node != bj->node) {
-					line(m, "node %d [mem 0x%08llx-0x%08llx] overlaps with node %d [mem 0x%08llx-0x%08llx]",
+					model_numa_line(m, "node %d [mem 0x%08llx-0x%08llx] overlaps with node %d [mem 0x%08llx-0x%08llx]",
 					     bi->node, (unsigned long long)bi->start, (unsigned long long)bi->end - 1, bj->node,
 					     (unsigned long long)bj->start, (unsigned long long)bj->end - 1);
 					m->n_meminfo = n;
 					return -1;
 				}
-				line(m, "Warning: node %d [mem 0x%08llx-0x%08llx] overlaps with itself [mem 0x%08llx-0x%08llx]",
+				model_numa_line(m, "Warning: node %d [mem 0x%08llx-0x%08llx] overlaps with itself [mem 0x%08llx-0x%08llx]",
 				     bi->node, (unsigned long long)bi->start, (unsigned long long)bi->end - 1,
 				     (unsigned long long)bj->start, (unsigned long long)bj->end - 1);
 			}
@@ -203,7 +202,7 @@ static int cleanup_meminfo(struct model *m)
 					break;
 			if (k < n)
 				continue;
-			line(m, "NUMA: Node %d [mem 0x%08llx-0x%08llx] + [mem 0x%08llx-0x%08llx] -> [mem 0x%08llx-0x%08llx]",
+			model_numa_line(m, "NUMA: Node %d [mem 0x%08llx-0x%08llx] + [mem 0x%08llx-0x%08llx] -> [mem 0x%08llx-0x%08llx]",
 			     bi->node, (unsigned long long)bi->start, (unsigned long long)bi->end - 1,
 			     (unsigned long long)bj->start, (unsigned long long)bj->end - 1, (unsigned long long)start,
 			     (unsigned long long)end - 1);
@@ -227,7 +226,7 @@ static bool covers_memory(struct model *m)
 	if (numaram > e820ram)
 		numaram = e820ram;
 	if (e820ram - numaram >= 256) {
-		line(m, "NUMA: nodes only cover %lluMB of your %lluMB e820 RAM. Not used.",
+		model_numa_line(m, "NUMA: nodes only cover %lluMB of your %lluMB e820 RAM. Not used.",
 		     (unsigned long long)(numaram * MODEL_PAGE >> 20), (unsigned long long)(e820ram * MODEL_PAGE >> 20));
 		return false;
 	}
@@ -258,7 +257,7 @@ static const struct topo_cmdline *numa_option(const struct topology *t)
 
 static void add_node(struct model *m, int id, int64_t pxm, bool cpus)
 {
-	m->nodes = xrealloc(m->nodes, sizeof *m->nodes * (size_t)(m->n_nodes + 1));
+	m->nodes = xgrow(m->nodes, (size_t)m->n_nodes, sizeof *m->nodes);
 	struct model_node *nd = &m->nodes[m->n_nodes++];
 	memset(nd, 0, sizeof *nd);
 	nd->id = id;
@@ -305,11 +304,30 @@ static void early_map(struct model *m)
 		}
 }
 
+/* numa_emulation() on the nodes 0..n_phys-1 of m->meminfo. */
+static bool emulate(struct model *m, const char *arg, int n_phys)
+{
+	int phys[PXM_MAX];
+	for (int i = 0; i < n_phys && i < PXM_MAX; i++)
+		phys[i] = i;
+	m->emulated = model_numa_emulate(m, arg, phys, n_phys < PXM_MAX ? n_phys : PXM_MAX);
+	return true;            /* the nodes (emulated or not) go on to numa_register_memblks() */
+}
+
+static bool has_range(const struct model *m, int node)
+{
+	for (int i = 0; i < m->n_meminfo; i++)
+		if (m->meminfo[i].node == node && m->meminfo[i].end > m->meminfo[i].start)
+			return true;
+	return false;
+}
+
 void model_numa(const struct topology *t, struct model *m)
 {
 	static __thread struct numbering nb;   /* large: not on the stack; entries are set as they are used */
 	nb.n = 0;
 	const struct topo_cmdline *opt = numa_option(t);
+	const char *fake = opt && !strncmp(opt->text, "numa=fake=", 10) ? opt->text + 10 : NULL;
 	bool srat_ok = true, have_srat = false;
 	if (opt && !strcmp(opt->text, "numa=off")) {
 		m->numa = NUMA_OFF;
@@ -329,16 +347,12 @@ void model_numa(const struct topology *t, struct model *m)
 			m->n_srat = 0;
 			m->numa = NUMA_NOACPI;
 			reason(m, "numa=noacpi: the SRAT is parsed but not used");
-		} else if (opt && !strncmp(opt->text, "numa=fake=", 10)) {
-			m->numa = NUMA_FAKE;
-			reason(m, "numa=fake= splits memory into emulated nodes");
-			m->not_modelled = xstrdup("numa=fake= node emulation");
 		} else if (!have_srat) {
 			m->numa = NUMA_NO_SRAT;
 			reason(m, "no SRAT: the topology has no NUMA nodes");
 		} else if (!srat_ok) {
 			m->numa = NUMA_SRAT_BAD;
-			line(m, "ACPI: SRAT: SRAT not used.");
+			model_numa_line(m, "ACPI: SRAT: SRAT not used.");
 			reason(m, "the SRAT is malformed: bad_srat() disables it");
 		} else if (!m->n_srat) {
 			m->numa = NUMA_NO_SRAT;
@@ -353,39 +367,80 @@ void model_numa(const struct topology *t, struct model *m)
 			if (s->start == s->end)
 				continue;
 			if (s->start > s->end) {
-				line(m, "Warning: invalid memblk node %d [mem 0x%08llx-0x%08llx]", s->node,
+				model_numa_line(m, "Warning: invalid memblk node %d [mem 0x%08llx-0x%08llx]", s->node,
 				     (unsigned long long)s->start, (unsigned long long)s->end - 1);
 				continue;
 			}
 			push_range(&m->meminfo, &m->n_meminfo, (struct mem_range){ s->start, s->end, s->node, E820_RAM, s->hotplug });
 		}
-		if (cleanup_meminfo(m) != 0) {
+		if (model_numa_cleanup(m) != 0) {
 			m->numa = NUMA_OVERLAP;
 			reason(m, "two nodes' SRAT ranges overlap: numa_cleanup_meminfo() fails");
-		} else if (!covers_memory(m)) {
+		} else if (fake && emulate(m, fake, nb.n) && !covers_memory(m)) {
+			/* numa_register_memblks() refuses the emulated nodes as it would the physical ones. */
+			m->emulated = false;
+			m->numa = NUMA_NOT_COVERED;
+			reason(m, "the SRAT nodes miss 1 MiB or more of e820 RAM");
+		} else if (!fake && !covers_memory(m)) {
 			m->numa = NUMA_NOT_COVERED;
 			reason(m, "the SRAT nodes miss 1 MiB or more of e820 RAM");
 		} else {
 			reason(m, "the SRAT describes %d node%s covering all RAM", nb.n, nb.n == 1 ? "" : "s");
 		}
 	}
-	if (m->numa == NUMA_SRAT) {
+	if (m->numa == NUMA_SRAT && m->emulated) {
+		/* __apicid_to_node[] re-mapped: a CPU goes to the first emulated node
+		 * of its physical node, else to node 0. */
+		bool cpus[MODEL_MAX_NUMNODES] = { false };
+		for (int p = 0; p < nb.n; p++) {
+			if (!nb.cpus[p])
+				continue;
+			int j = 0;
+			while (j < m->n_emu && m->emu_to_phys[j] != p)
+				j++;
+			cpus[j < m->n_emu ? j : 0] = true;
+		}
+		for (int e = 0; e < m->n_emu; e++)
+			if (has_range(m, e))
+				add_node(m, e, m->emu_to_phys[e] >= 0 && m->emu_to_phys[e] < nb.n ? nb.pxm_of_node[m->emu_to_phys[e]] : -1,
+					 cpus[e]);
+	} else if (m->numa == NUMA_SRAT) {
 		for (int i = 0; i < nb.n; i++)
 			add_node(m, i, nb.pxm_of_node[i], nb.cpus[i]);
-	} else if (m->numa != NUMA_FAKE) {
-		line(m, "%s", m->numa == NUMA_OFF ? "NUMA turned off" : "No NUMA configuration found");
-		line(m, "Faking a node at [mem 0x%016llx-0x%016llx]", 0ULL, (unsigned long long)m->ram_end - 1);
+	} else {
+		model_numa_line(m, "%s", m->numa == NUMA_OFF ? "NUMA turned off" : "No NUMA configuration found");
+		model_numa_line(m, "Faking a node at [mem 0x%016llx-0x%016llx]", 0ULL, (unsigned long long)m->ram_end - 1);
 		free(m->meminfo);
 		m->meminfo = NULL;
 		m->n_meminfo = 0;
 		push_range(&m->meminfo, &m->n_meminfo, (struct mem_range){ 0, m->ram_end, 0, E820_RAM, false });
-		add_node(m, 0, -1, true);
-	} else {
-		/* Emulated nodes: not predicted; one node stands for them all. */
-		push_range(&m->meminfo, &m->n_meminfo, (struct mem_range){ 0, m->ram_end, 0, E820_RAM, false });
-		add_node(m, 0, -1, true);
+		if (fake && emulate(m, fake, 1)) {
+			/* dummy_numa_init() maps no CPU: numa_init_array() deals them out
+			 * round robin over the online nodes. */
+			int n = 0;
+			for (int e = 0; e < m->n_emu; e++)
+				if (has_range(m, e)) {
+					add_node(m, e, -1, n < t->cpus);
+					n++;
+				}
+		} else {
+			add_node(m, 0, -1, true);
+		}
 	}
 	if (m->numa != NUMA_SRAT && !m->numa_reason)
 		reason(m, "no usable SRAT");
+	if (fake) {
+		m->numa_under = m->numa;
+		m->numa = NUMA_FAKE;
+		char *under = m->numa_reason;
+		m->numa_reason = NULL;
+		if (m->emulated)
+			reason(m, "numa=fake=%s: %d emulated node%s (NUMA init before emulation: %s: %s)", fake, m->n_nodes,
+			       m->n_nodes == 1 ? "" : "s", numa_path_name(m->numa_under), under);
+		else
+			reason(m, "numa=fake=%s: the kernel refuses this split and keeps its nodes (NUMA init: %s: %s)", fake,
+			       numa_path_name(m->numa_under), under);
+		free(under);
+	}
 	early_map(m);
 }

@@ -253,7 +253,7 @@ static void hole(struct model *m, int node, int zone, uint64_t pages)
 {
 	if (!pages)
 		return;
-	m->holes = xrealloc(m->holes, sizeof *m->holes * (size_t)(m->n_holes + 1));
+	m->holes = xgrow(m->holes, (size_t)m->n_holes, sizeof *m->holes);
 	m->holes[m->n_holes++] = (struct model_hole){ node, zone, pages };
 }
 

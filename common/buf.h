@@ -26,6 +26,11 @@ char *buf_steal(struct buf *b);
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
+/* Room for element n of an array of elem-sized elements that only ever
+ * grows by xgrow one element at a time from NULL: reallocates only when n is
+ * 0 or a power of two (to twice n), so appending n elements costs log n
+ * reallocations. Returns the (maybe moved) array. */
+void *xgrow(void *p, size_t n, size_t elem);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

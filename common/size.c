@@ -2,6 +2,7 @@
 #include "common/size.h"
 #include <ctype.h>
 #include <stdio.h>
+#include <string.h>
 
 bool u64_add(uint64_t a, uint64_t b, uint64_t *out)
 {
@@ -76,18 +77,27 @@ void size_format(uint64_t v, char *out, size_t n)
 {
 	static const char suf[] = "TGMK";
 	static const int shift[] = { 40, 30, 20, 10 };
-	if (v == 0) {
-		snprintf(out, n, "0");
-		return;
-	}
-	for (int i = 0; i < 4; i++) {
-		uint64_t unit = 1ULL << shift[i];
-		if (v % unit == 0) {
-			snprintf(out, n, "%llu%c", (unsigned long long)(v / unit), suf[i]);
-			return;
+	/* Digits by hand: the .topo printer calls this for every size. */
+	char d[24];
+	int k = 0;
+	char unit_suffix = 0;
+	for (int i = 0; v && i < 4; i++)
+		if (v % (1ULL << shift[i]) == 0) {
+			v >>= shift[i];
+			unit_suffix = suf[i];
+			break;
 		}
-	}
-	snprintf(out, n, "%llu", (unsigned long long)v);
+	if (unit_suffix)
+		d[sizeof d - 1 - k++] = unit_suffix;
+	do {
+		d[sizeof d - 1 - k++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	if (!n)
+		return;
+	size_t m = (size_t)k < n - 1 ? (size_t)k : n - 1;
+	memcpy(out, d + sizeof d - k, m);
+	out[m] = 0;
 }
 
 void size_human(uint64_t v, char *out, size_t n)

@@ -12,8 +12,9 @@
  * the corpus keeps layouts that differ in ways the kernel can notice.
  * `topofarm gen --from-corpus` turns the corpus into .topo files.
  * Two caches keep text round trips off the hot path: parsed corpus entries
- * and mutants (the mutator clones the parsed entry instead of parsing its
- * text again; libFuzzer mutates each mutant up to -mutate_depth times),
+ * and mutants (the mutator reads the parsed entry in place instead of
+ * parsing its text again, and a mutant's parse is kept as it was built;
+ * libFuzzer mutates each mutant up to -mutate_depth times),
  * and the features of the mutant just printed (the run that follows finds
  * them by the text's hash; any other input takes the full parse, validate,
  * lay out and extract path). The sanitizer build (layout_fuzz, built with
@@ -113,15 +114,33 @@ static struct parsed {
 	struct topology t;
 } parsed[PARSED_SLOTS];
 
-static void remember_parsed(uint64_t h, size_t size, const struct topology *t)
+/* Keeps t (taken over: the caller must not free it) as the parse of the
+ * text with this hash. */
+static void remember_parsed(uint64_t h, size_t size, struct topology *t)
 {
 	struct parsed *p = &parsed[h % PARSED_SLOTS];
 	if (p->used)
 		topo_free(&p->t);
-	topo_clone(t, &p->t);
+	p->t = *t;
+	memset(t, 0, sizeof *t);
 	p->hash = h;
 	p->len = size;
 	p->used = true;
+}
+
+/* The cached parse itself (read only; valid until the next remember_parsed). */
+static const struct topology *parse_peek(const uint8_t *data, size_t size)
+{
+	uint64_t h = text_hash(data, size);
+	struct parsed *p = &parsed[h % PARSED_SLOTS];
+	if (p->used && p->hash == h && p->len == size)
+		return &p->t;
+	struct topology t;
+	struct topo_error err;
+	if (topo_parse((const char *)data, size, "fuzz", &t, &err))
+		return NULL;
+	remember_parsed(h, size, &t);
+	return &p->t;
 }
 
 static bool parse_cached(const uint8_t *data, size_t size, struct topology *out)
@@ -135,7 +154,9 @@ static bool parse_cached(const uint8_t *data, size_t size, struct topology *out)
 	struct topo_error err;
 	if (topo_parse((const char *)data, size, "fuzz", out, &err))
 		return false;
-	remember_parsed(h, size, out);
+	struct topology keep;
+	topo_clone(out, &keep);
+	remember_parsed(h, size, &keep);
 	return true;
 }
 
@@ -174,10 +195,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		feature_counters[NOT_A_LAYOUT] = 1;
 		return 0;
 	}
-	struct topo_issues is;
-	topo_validate(&t, &is);
 	struct model m;
-	if (!is.n_errors && model_compute(&t, &m, NULL) == 0) {
+	if (!topo_validate_errors(&t) && model_compute(&t, &m, NULL) == 0) {
 		if (gen_bootable(&t, &m.layout)) {
 			struct feature_set fs;
 			layout_features(&t, &m, &fs);
@@ -191,9 +210,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		model_free(&m);
 	}
-	topo_issues_free(&is);
 	topo_free(&t);
 	return 0;
+}
+
+/* Hands the mutant text out (when it fits) as the next input, with its
+ * features and its parse t (taken over) for the run and mutations that
+ * follow. The input's length, or 0 when it does not fit. */
+static size_t keep_mutant(uint8_t *out, size_t max, const char *text, struct topology *t)
+{
+	size_t n = strlen(text);
+	if (n > max)
+		return 0;
+	memcpy(out, text, n);
+	last_mutant.hash = text_hash(out, n);
+	last_mutant.len = n;
+	last_mutant.valid = true;
+	/* libFuzzer mutates a mutant again (-mutate_depth): keep it parsed. */
+	remember_parsed(last_mutant.hash, n, t);
+	return n;
 }
 
 /* A fresh generated layout, when the input is not one (an empty corpus,
@@ -222,28 +257,20 @@ size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsi
 			return n;
 	}
 	last_mutant.valid = false;
-	struct topology parent, t;
-	if (!parse_cached(data, size, &parent)) {
+	struct topology t;
+	const struct topology *parent = parse_peek(data, size);   /* only read: no copy */
+	if (!parent) {
 		size_t n = fresh(data, max_size, &r);
 		return n ? n : LLVMFuzzerMutate(data, size, max_size);
 	}
 	char *text;
-	int rc = layout_mutant(&parent, &r, &t, &last_mutant.fs, &text);
-	topo_free(&parent);
+	int rc = layout_mutant(parent, &r, &t, &last_mutant.fs, &text);
 	if (rc != 0)
 		return size;
-	size_t n = strlen(text);
-	if (n <= max_size) {
-		memcpy(data, text, n);
-		last_mutant.hash = text_hash(data, n);
-		last_mutant.len = n;
-		last_mutant.valid = true;
-		/* libFuzzer mutates a mutant again (-mutate_depth): keep it parsed. */
-		remember_parsed(last_mutant.hash, n, &t);
-	}
+	size_t n = keep_mutant(data, max_size, text, &t);
 	free(text);
 	topo_free(&t);
-	return last_mutant.valid ? n : size;
+	return n ? n : size;
 }
 
 /* Crossover on the structure: the first layout takes one whole part of the
@@ -253,33 +280,25 @@ size_t LLVMFuzzerCustomCrossOver(const uint8_t *data1, size_t size1, const uint8
 {
 	struct rng r;
 	rng_seed(&r, seed, 0xc505);
-	struct topology a, b;
+	struct topology a;
 	if (!parse_cached(data1, size1, &a))
 		return 0;
-	if (!parse_cached(data2, size2, &b)) {
+	const struct topology *b = parse_peek(data2, size2);   /* only read: no copy */
+	if (!b) {
 		topo_free(&a);
 		return 0;
 	}
 	size_t n = 0;
 	struct model m;
 	last_mutant.valid = false;
-	if (gen_crossover(&a, &b, &r) == 0 && model_compute(&a, &m, NULL) == 0) {
+	struct layout l;
+	if (gen_crossover_layout(&a, b, &r, &l) == 0 && model_compute_from_layout(&a, &l, &m) == 0) {
 		layout_features(&a, &m, &last_mutant.fs);
 		model_free(&m);
 		char *text = topo_print(&a);
-		n = strlen(text);
-		if (n <= max_out) {
-			memcpy(out, text, n);
-			last_mutant.hash = text_hash(out, n);
-			last_mutant.len = n;
-			last_mutant.valid = true;
-			remember_parsed(last_mutant.hash, n, &a);
-		} else {
-			n = 0;
-		}
+		n = keep_mutant(out, max_out, text, &a);
 		free(text);
 	}
 	topo_free(&a);
-	topo_free(&b);
 	return n;
 }

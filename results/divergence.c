@@ -287,7 +287,10 @@ static void console_line(struct seen *sn, enum window *w, const char *s, size_t 
 		 (starts(t, tn, "Warning: node ") && find(t, tn, " overlaps with itself")) ||
 		 starts(t, tn, "Warning: invalid memblk node ") || starts(t, tn, "NUMA: nodes only cover ") ||
 		 starts(t, tn, "No NUMA configuration found") || starts(t, tn, "NUMA turned off") ||
-		 starts(t, tn, "Faking a node at "))
+		 starts(t, tn, "Faking a node at ") || starts(t, tn, "Faking node ") || starts(t, tn, "Fake node size ") ||
+		 starts(t, tn, "Not enough memory for each node.") || (starts(t, tn, "numa=fake=") && find(t, tn, " too large")) ||
+		 starts(t, tn, "NUMA: Warning: constructed meminfo invalid") || starts(t, tn, "NUMA: Too many emulated memblks") ||
+		 starts(t, tn, "numa_emulation: phys: "))
 		add(&sn->g[ML_NUMA], t, tn);
 	else if (starts(t, tn, "NODE_DATA(") && find(t, tn, ") allocated")) {
 		const char *cut = find(t, tn, " [mem");

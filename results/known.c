@@ -11,6 +11,7 @@
 /* Keep in step with results/known.conf (a unit test compares them). */
 static const char builtin_text[] =
 	"benign WARNING in topology_sane\n"
+	"benign WARNING: workqueue cpumask: online intersect > possible intersect*\n"
 	"bug BUG: kernel NULL pointer dereference in deactivate_slab id=seed-000"
 	" fix=\"x86/mm: Drop 4MB restriction on minimal NUMA node memory size\"\n"
 	"bug BUG: unable to handle page fault in __alloc_pages_nodemask id=seed-001"

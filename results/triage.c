@@ -314,7 +314,11 @@ static void close_report(struct triage *t, bool eof, bool interrupted)
 	if (r->fam == FAM_LEAK && r->saw_frame)
 		cut = false;    /* a leak's backtrace has no end marker */
 	const char *frame = pick_frame(r, cut);
-	bool corrupted = cut || (fi->needs_frame && !frame) ||
+	/* No stack at all where the family prints one: the frame may be known
+	 * (a WARNING's site, a RIP), the report is still incomplete. */
+	bool no_stack = fi->needs_frame && !r->saw_frame &&
+			r->fam != FAM_DOUBLE_FAULT && r->fam != FAM_STACK_GUARD;   /* RIP only, on another stack */
+	bool corrupted = cut || no_stack || (fi->needs_frame && !frame) ||
 			 (r->fam == FAM_KASAN && !r->access);
 	t->last.valid = true;
 	t->last.fam = r->fam;

@@ -356,13 +356,13 @@ SLOW_TEST(run_cpu_plug_and_unplug_on_its_node)
 		CHECK_CONTAINS(console, "@@TOPOFARM cpus present=0 online=0 cpu=1 state=absent node=1 node_cpus=- node_online=1");
 		CHECK(!strstr(console, "HOST-TIMEOUT") && !strstr(console, "HOST-WAIT-TIMEOUT"));
 		char *steps_path = path_join(rec.dir, "steps.log"), *steps = read_file(steps_path, NULL);
-		CHECK_CONTAINS(steps, "\"driver\":\"qemu64-x86_64-cpu\",\"id\":\"cpu1\",\"socket-id\":1,\"core-id\":0,\"thread-id\":0,\"node-id\":1");
-		CHECK_CONTAINS(steps, "{\"execute\":\"device_del\",\"arguments\":{\"id\":\"cpu1\"}}");
+		CHECK_CONTAINS(steps, "\"driver\":\"qemu64-x86_64-cpu\",\"id\":\"vcpu1\",\"socket-id\":1,\"core-id\":0,\"thread-id\":0,\"node-id\":1");
+		CHECK_CONTAINS(steps, "{\"execute\":\"device_del\",\"arguments\":{\"id\":\"vcpu1\"}}");
 		CHECK_CONTAINS(steps, "step 1 done");
 		CHECK_CONTAINS(steps, "step 5 done");
 		char *argv_path = path_join(rec.dir, "argv.txt"), *argv_text = read_file(argv_path, NULL);
 		CHECK_CONTAINS(argv_text, "-smp\n1,maxcpus=2,sockets=2,cores=1,threads=1\n");
-		CHECK(!strstr(argv_text, "id=cpu1"));   /* the slot is empty at boot */
+		CHECK(!strstr(argv_text, "id=vcpu1"));   /* the slot is empty at boot */
 		free(argv_path), free(argv_text), free(steps_path), free(steps);
 		free(before), free(plugged), free(console);
 		run_record_free(&rec);

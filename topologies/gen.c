@@ -312,11 +312,7 @@ bool gen_bootable(const struct topology *t, const struct layout *l)
 
 bool gen_acceptable_layout(const struct topology *t, struct layout *l)
 {
-	struct topo_issues is;
-	topo_validate(t, &is);
-	int errors = is.n_errors;
-	topo_issues_free(&is);
-	if (errors || layout_compute(t, l, NULL))
+	if (topo_validate_errors(t) || layout_compute(t, l, NULL))
 		return false;
 	if (gen_bootable(t, l))
 		return true;
@@ -354,7 +350,7 @@ int gen_mutate(struct topology *t, struct rng *r, struct layout *l)
 
 #define SWAP(x, y) do { __typeof__(x) tmp_ = (x); (x) = (y); (y) = tmp_; } while (0)
 
-int gen_crossover(struct topology *a, const struct topology *b, struct rng *r)
+int gen_crossover_layout(struct topology *a, const struct topology *b, struct rng *r, struct layout *l)
 {
 	struct topology c;
 	topo_clone(b, &c);
@@ -400,7 +396,14 @@ int gen_crossover(struct topology *a, const struct topology *b, struct rng *r)
 	}
 	topo_free(&c);
 	gen_repair(a);
-	return gen_acceptable(a) ? 0 : -1;
+	if (!l)
+		return gen_acceptable(a) ? 0 : -1;
+	return gen_acceptable_layout(a, l) ? 0 : -1;
+}
+
+int gen_crossover(struct topology *a, const struct topology *b, struct rng *r)
+{
+	return gen_crossover_layout(a, b, r, NULL);
 }
 
 static uint64_t name_hash(const char *s)

@@ -49,6 +49,8 @@ int gen_mutate(struct topology *t, struct rng *r, struct layout *l);
  * repaired. Returns 0 when the result passes the same checks as a
  * mutation; -1 otherwise (a may then be half-changed). */
 int gen_crossover(struct topology *a, const struct topology *b, struct rng *r);
+/* The same, keeping a successful result's layout in *l (caller frees). */
+int gen_crossover_layout(struct topology *a, const struct topology *b, struct rng *r, struct layout *l);
 
 /* The checks every generated or mutated layout passes: validates without
  * errors, lays out, and stays bootable (enough RAM left, no map the kernel

@@ -14,14 +14,17 @@ int layout_mutant(const struct topology *parent, struct rng *r, struct topology 
 	for (int attempt = 0; attempt < LAYOUT_MUTATE_ATTEMPTS; attempt++) {
 		struct topology t;
 		topo_clone(parent, &t);
+		/* The last round keeps the layout its checks computed: the model
+		 * starts from it instead of laying the topology out again. */
 		int done = 0;
+		struct layout l;
 		for (int k = 0; k < rounds; k++) {
-			if (gen_mutate(&t, r, NULL) != 0)
+			if (gen_mutate(&t, r, k == rounds - 1 ? &l : NULL) != 0)
 				break;
 			done++;
 		}
 		struct model m;
-		if (done == rounds && model_compute(&t, &m, NULL) == 0) {
+		if (done == rounds && model_compute_from_layout(&t, &l, &m) == 0) {
 			layout_features(&t, &m, fs);
 			model_free(&m);
 			*text = topo_print(&t);

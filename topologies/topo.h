@@ -274,8 +274,13 @@ struct topo_issue {
 struct topo_issues {
 	struct topo_issue *v;
 	int n, n_errors;
+	int cap;
+	bool count_only;        /* only n and n_errors (no messages): topo_validate_errors */
 };
 void topo_validate(const struct topology *t, struct topo_issues *out);
+/* The number of errors topo_validate would report, without formatting any
+ * message (the generator's and the fuzz harness's hot path). */
+int topo_validate_errors(const struct topology *t);
 void topo_issues_free(struct topo_issues *is);
 
 /* Helpers shared by everything downstream. */
@@ -283,7 +288,11 @@ void topo_issues_free(struct topo_issues *is);
  * or "..": it names run directories, so check it before any path use. */
 bool topo_name_valid(const char *name);
 const struct topo_node *topo_node_by_id(const struct topology *t, int id);
-bool cpuset_has(const struct cpuset *s, int cpu);
+/* Inline: the validator and the generator ask it in loops over every CPU. */
+static inline bool cpuset_has(const struct cpuset *s, int cpu)
+{
+	return cpu >= 0 && cpu < TOPO_MAX_CPUS && (s->bits[cpu / 64] >> (cpu % 64)) & 1;
+}
 void cpuset_add(struct cpuset *s, int cpu);
 int cpuset_count(const struct cpuset *s);
 bool cpuset_empty(const struct cpuset *s);

@@ -49,11 +49,6 @@ const struct topo_node *topo_node_by_id(const struct topology *t, int id)
 	return NULL;
 }
 
-bool cpuset_has(const struct cpuset *s, int cpu)
-{
-	return cpu >= 0 && cpu < TOPO_MAX_CPUS && (s->bits[cpu / 64] >> (cpu % 64)) & 1;
-}
-
 void cpuset_add(struct cpuset *s, int cpu)
 {
 	if (cpu >= 0 && cpu < TOPO_MAX_CPUS)
@@ -70,7 +65,10 @@ int cpuset_count(const struct cpuset *s)
 
 bool cpuset_empty(const struct cpuset *s)
 {
-	return cpuset_count(s) == 0;
+	for (int w = 0; w < TOPO_MAX_CPUS / 64; w++)
+		if (s->bits[w])
+			return false;
+	return true;
 }
 
 int topo_distance(const struct topology *t, int from, int to)

@@ -21,7 +21,15 @@ static void add(struct topo_issues *is, bool error, struct topo_pos pos, const c
 
 static void add(struct topo_issues *is, bool error, struct topo_pos pos, const char *fmt, ...)
 {
-	is->v = xrealloc(is->v, sizeof *is->v * (size_t)(is->n + 1));
+	if (is->count_only) {
+		is->n++;
+		is->n_errors += error;
+		return;
+	}
+	if (is->n == is->cap) {
+		is->cap = is->cap ? 2 * is->cap : 8;
+		is->v = xrealloc(is->v, sizeof *is->v * (size_t)is->cap);
+	}
 	struct topo_issue *i = &is->v[is->n++];
 	i->error = error;
 	i->pos = pos;
@@ -99,6 +107,10 @@ static void check_nodes(const struct topology *t, struct topo_issues *is)
 		if (!n->mem)
 			add(is, false, n->pos, "node %d is memoryless", n->id);
 		for (int c = 0; c < TOPO_MAX_CPUS; c++) {
+			if (!n->cpus.bits[c / 64]) {   /* skip empty words */
+				c |= 63;
+				continue;
+			}
 			if (!cpuset_has(&n->cpus, c))
 				continue;
 			if (c >= t->cpus)
@@ -268,8 +280,6 @@ static void check_cpu_steps(const struct topology *t, struct topo_issues *is)
 {
 	bool plugged[TOPO_MAX_CPUS], online[TOPO_MAX_CPUS];
 	int unplug_line = 0;
-	for (int c = 0; c < TOPO_MAX_CPUS; c++)
-		plugged[c] = online[c] = c < t->cpus && !cpuset_has(&t->unplugged, c);
 	if (cpuset_has(&t->unplugged, 0))
 		add(is, true, at(t->cpus_pos), "cpus unplugged=0: the boot CPU is always present (QEMU: \"Boot CPU is unpluggable\")");
 	for (int c = t->cpus; c < TOPO_MAX_CPUS; c++)
@@ -277,6 +287,14 @@ static void check_cpu_steps(const struct topology *t, struct topo_issues *is)
 			add(is, true, at(t->cpus_pos), "cpus unplugged=%d: there are only %d vCPUs", c, t->cpus);
 			break;
 		}
+	bool cpu_steps = false;
+	for (int i = 0; i < t->n_steps && !cpu_steps; i++)
+		cpu_steps = t->steps[i].kind == STEP_CPU_DOWN || t->steps[i].kind == STEP_CPU_UP ||
+			    t->steps[i].kind == STEP_CPU_UNPLUG || t->steps[i].kind == STEP_CPU_PLUG;
+	if (!cpu_steps)
+		return;
+	for (int c = 0; c < TOPO_MAX_CPUS; c++)
+		plugged[c] = online[c] = c < t->cpus && !cpuset_has(&t->unplugged, c);
 	for (int i = 0; i < t->n_steps; i++) {
 		const struct topo_step *s = &t->steps[i];
 		if (s->kind != STEP_CPU_DOWN && s->kind != STEP_CPU_UP && s->kind != STEP_CPU_UNPLUG && s->kind != STEP_CPU_PLUG)
@@ -401,9 +419,8 @@ static void check_address_space(const struct topology *t, struct topo_issues *is
 		add(is, true, why.pos, "%s", why.msg);
 }
 
-void topo_validate(const struct topology *t, struct topo_issues *out)
+static void validate(const struct topology *t, struct topo_issues *out)
 {
-	memset(out, 0, sizeof *out);
 	check_machine(t, out);
 	check_address_space(t, out);
 	check_nodes(t, out);
@@ -413,6 +430,19 @@ void topo_validate(const struct topology *t, struct topo_issues *out)
 	check_cpu_steps(t, out);
 	check_firmware(t, out);
 	check_cmdline(t, out);
+}
+
+void topo_validate(const struct topology *t, struct topo_issues *out)
+{
+	memset(out, 0, sizeof *out);
+	validate(t, out);
+}
+
+int topo_validate_errors(const struct topology *t)
+{
+	struct topo_issues is = { .count_only = true };
+	validate(t, &is);
+	return is.n_errors;
 }
 
 void topo_issues_free(struct topo_issues *is)
