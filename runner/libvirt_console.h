@@ -18,8 +18,9 @@
 #define LV_EXIT_HOST_LOST 75
 /* Seconds a domain may take to start (libvirtd defining it, QEMU starting,
  * the console attaching) before boot.exp's silence and timeout clocks
- * count: 30 s and more were seen on a loaded 2-core host. */
-#define LV_START_ALLOWANCE 90
+ * count: 60-100 s were seen on a loaded 2-core host, where libvirtd
+ * re-probed QEMU capabilities before each domain. */
+#define LV_START_ALLOWANCE 180
 /* libvirt prints every error on stderr by default; these say it once. */
 void lv_quiet_errors(void);
 #define LV_EXIT_HOST_LOST_TEXT "the libvirt host was lost"

@@ -267,15 +267,13 @@ static void libvirt_argv(const struct boot_request *rq, struct boot *b, const ch
 		goto out;
 	}
 	write_run_file(b, "domain.xml", xml, strlen(xml));
-	char self[4096];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-	if (n <= 0) {
-		b->setup_error = xasprintf("cannot find topofarm's own binary: %s", strerror(errno));
-		goto out;
-	}
-	self[n] = 0;
+	/* This very binary, even when the file was replaced since (a rebuild
+	 * during a campaign): /proc/PID/exe of the running topofarm, which
+	 * outlives every boot it starts. */
+	char *self = xasprintf("/proc/%d/exe", (int)getpid());
 	char *xml_path = run_file(b, "domain.xml");
 	strv_add(out, self);
+	free(self);
 	strv_add(out, "libvirt-console");
 	strv_add(out, "--uri");
 	strv_add(out, h->uri);
