@@ -361,9 +361,12 @@ static bool some_run_is_booting(const char *out)
 {
 	struct file_list f;
 	char *runs = path_join(out, "runs");
-	list_files_recursive(runs, "console.log", &f);
+	list_files_recursive(runs, ".log", &f);   /* list_files wants a suffix shorter than the name */
 	bool yes = false;
 	for (int i = 0; i < f.n && !yes; i++) {
+		const char *slash = strrchr(f.v[i], '/');
+		if (!slash || strcmp(slash + 1, "console.log"))
+			continue;
 		char *text = read_file(f.v[i], NULL);
 		yes = text && strstr(text, "@@TOPOFARM READY");
 		free(text);
