@@ -6,7 +6,7 @@ CC      ?= gcc
 CFLAGS  ?= -O2 -g
 WARN    := -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE
 CPPFLAGS := -I. -MMD -MP
-LDLIBS  := -lsqlite3 -lm
+LDLIBS  := -lsqlite3 -lvirt -lvirt-qemu -lm
 # The tests read the JSON topofarm writes with a real parser (jansson);
 # topofarm itself only writes JSON.
 TEST_LDLIBS := -ljansson

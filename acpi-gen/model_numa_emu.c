@@ -76,6 +76,30 @@ static int setup_memblk(struct emu *x, int nid, int phys_blk, uint64_t size)
 	return 0;
 }
 
+/* One step of for_each_node_mask: physical node i's first block left, or
+ * -1 (a node without blocks leaves the mask). */
+static int live_blk(struct emu *x, int i)
+{
+	if (!x->phys_live[i])
+		return -1;
+	int b = find_blk(x, i);
+	if (b < 0)
+		x->phys_live[i] = false;
+	return b;
+}
+
+/* Grows end in 32 MiB steps until [start, end) holds size of RAM, at most
+ * to limit (the loop of split_nodes_interleave() and find_end_of_node()). */
+static uint64_t grow_end(const struct emu *x, uint64_t start, uint64_t end, uint64_t limit, uint64_t size)
+{
+	while (end - start - hole(x->m, start, end) < size) {
+		end += FAKE_MIN;
+		if (end > limit)
+			return limit;
+	}
+	return end;
+}
+
 /* for_each_node_mask over the physical nodes still holding a block. */
 static bool any_live(const struct emu *x)
 {
@@ -118,23 +142,11 @@ static int split_interleave(struct emu *x, uint64_t max_addr, long nr_nodes)
 	memcpy(saved, x->phys_live, sizeof saved);
 	while (any_live(x))
 		for (int i = 0; i < MODEL_MAX_NUMNODES; i++) {
-			if (!x->phys_live[i])
+			int b = live_blk(x, i);
+			if (b < 0)
 				continue;
-			int b = find_blk(x, i);
-			if (b < 0) {
-				x->phys_live[i] = false;
-				continue;
-			}
-			uint64_t start = x->pi[b].start, limit = x->pi[b].end, end = start + size;
-			if ((uint64_t)nid < big)
-				end += FAKE_MIN;
-			while (end - start - hole(x->m, start, end) < size) {
-				end += FAKE_MIN;
-				if (end > limit) {
-					end = limit;
-					break;
-				}
-			}
+			uint64_t start = x->pi[b].start, limit = x->pi[b].end;
+			uint64_t end = grow_end(x, start, start + size + ((uint64_t)nid < big ? FAKE_MIN : 0), limit, size);
 			end = adjust_end(x, end, limit, size, true);
 			if (setup_memblk(x, nid++ % (int)nr_nodes, b, (end < limit ? end : limit) - start) < 0)
 				return -1;
@@ -174,22 +186,12 @@ static int split_size(struct emu *x, uint64_t addr, uint64_t max_addr, uint64_t 
 	size -= size % FAKE_MIN;
 	while (any_live(x))
 		for (int i = 0; i < MODEL_MAX_NUMNODES; i++) {
-			if (!x->phys_live[i])
+			int b = live_blk(x, i);
+			if (b < 0)
 				continue;
-			int b = find_blk(x, i);
-			if (b < 0) {
-				x->phys_live[i] = false;
-				continue;
-			}
 			uint64_t start = x->pi[b].start, limit = x->pi[b].end, end = start + size;
 			if (!uniform)   /* find_end_of_node() */
-				while (end - start - hole(x->m, start, end) < size) {
-					end += FAKE_MIN;
-					if (end > limit) {
-						end = limit;
-						break;
-					}
-				}
+				end = grow_end(x, start, end, limit, size);
 			end = adjust_end(x, end, limit, size, !uniform);
 			if (setup_memblk(x, nid++ % MODEL_MAX_NUMNODES, b, (end < limit ? end : limit) - start) < 0)
 				return -1;

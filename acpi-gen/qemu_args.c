@@ -53,7 +53,7 @@ static void add_cpu_ranges(struct buf *b, const struct cpuset *set)
  * acpi-gen's job, so QEMU gets a valid default in its place; with QEMU's
  * own tables the value goes through as written (the validator has already
  * said QEMU will refuse it). */
-static int qemu_distance(const struct topology *t, int i, int j)
+int qemu_numa_distance(const struct topology *t, int i, int j)
 {
 	int d = topo_distance(t, i, j);
 	bool ok = i == j ? d == 10 : (d > 10 && d <= 254);
@@ -90,7 +90,7 @@ static void add_numa(const struct topology *t, struct strv *out)
 					continue;
 				strv_add(out, "-numa");
 				strv_addf(out, "dist,src=%d,dst=%d,val=%d", t->nodes[i].id, t->nodes[j].id,
-					  qemu_distance(t, t->nodes[i].id, t->nodes[j].id));
+					  qemu_numa_distance(t, t->nodes[i].id, t->nodes[j].id));
 			}
 	for (int i = 0; i < t->n_hmat_lb; i++) {
 		const struct topo_hmat_lb *l = &t->hmat_lb[i];
@@ -136,7 +136,7 @@ static void add_hotplug_cpus(const struct topology *t, struct strv *out)
 			continue;           /* an empty slot: a cpu-plug step fills it */
 		topo_cpu_location(t, c, &socket, &core);
 		strv_add(out, "-device");
-		strv_addf(out, QEMU_CPU_DEVICE ",id=cpu%d,socket-id=%d,core-id=%d,thread-id=0", c, socket, core);
+		strv_addf(out, QEMU_CPU_DEVICE ",id=vcpu%d,socket-id=%d,core-id=%d,thread-id=0", c, socket, core);
 	}
 }
 

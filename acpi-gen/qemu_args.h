@@ -23,6 +23,10 @@ struct qemu_config {
 /* Kernel command line: the runner's fixed part (console, earlyprintk, panic,
  * nokaslr unless the topology says kaslr) then the topology's parameters. */
 char *kernel_cmdline(const struct topology *t, const char *extra);
+/* The distance from node i to node j given to QEMU (and to libvirt): the
+ * topology's, except that with generated firmware an invalid value becomes a
+ * valid default (the broken SLIT is acpi-gen's job). */
+int qemu_numa_distance(const struct topology *t, int i, int j);
 /* Full argv (argv[0] is the QEMU binary). Returns 0, or -1 with *err set. */
 int qemu_args_build(const struct topology *t, const struct qemu_config *cfg, struct strv *out, char **err);
 

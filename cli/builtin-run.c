@@ -14,6 +14,8 @@
 #include "runner/expectation.h"
 #include "runner/initramfs.h"
 #include "runner/kernels.h"
+#include "runner/libvirt_hosts.h"
+#include "runner/libvirt_xml.h"
 #include "runner/plan.h"
 #include "runner/qemu_run.h"
 #include "runner/run_batch.h"
@@ -37,6 +39,7 @@ static const char help[] =
 "                 [-j N] [--out DIR]\n"
 "                 [--rerun K] [--timeout S] [--silence S] [--catalogue FILE]\n"
 "                 [--accel auto|tcg|kvm] [--qemu PATH] [--campaign NAME] [--wait]\n"
+"                 [--backend qemu|libvirt] [--uri URI | --hosts FILE]\n"
 "\n"
 "DESCRIPTION\n"
 "    Boots each topology (a .topo file, or every *.topo in a directory) on\n"
@@ -75,6 +78,14 @@ static const char help[] =
 "    again. Nothing that booted is ever deleted. QEMU also dies on its own if\n"
 "    topofarm is killed outright.\n"
 "\n"
+"    With --backend libvirt each boot is a transient libvirt domain (the XML\n"
+"    `topofarm show --libvirt` prints, kernel and initrd copied to the host\n"
+"    once by content hash), its serial console driven by the same boot.exp,\n"
+"    the hotplug steps sent through libvirt's QMP passthrough. --hosts FILE\n"
+"    spreads the boots over many libvirt hosts (docs/farm.md); a host that\n"
+"    fails mid-run makes its runs infra, and they are booted again on\n"
+"    another host. Each run directory then also holds domain.xml and host.\n"
+"\n"
 "    KVM is used only when a cached probe boot shows a KVM guest reaching\n"
 "    user space on this host; otherwise TCG.\n"
 "\n"
@@ -104,6 +115,11 @@ static const char help[] =
 "    --accel A         auto (default: the KVM probe decides), tcg or kvm\n"
 "    --qemu PATH       the QEMU binary (default qemu-system-x86_64)\n"
 "    --campaign NAME   campaign name in the store (default: OUT's base name)\n"
+"    --backend B       qemu (default: QEMU on this machine) or libvirt\n"
+"    --uri URI         the libvirt host for --backend libvirt (default\n"
+"                      qemu:///system), -j boots at a time\n"
+"    --hosts FILE      libvirt hosts, one `URI SLOTS` a line (implies --backend\n"
+"                      libvirt; -j defaults to the sum of the slots)\n"
 "    --wait            if another topofarm is writing OUT, wait for it instead\n"
 "                      of failing\n"
 "\n"
@@ -121,9 +137,9 @@ static const char help[] =
 "    outcomes AND others failed for infra reasons, the exit status is 1.\n";
 
 struct options {
-	const char *kernels, *out, *catalogue, *accel, *qemu, *campaign;
+	const char *kernels, *out, *catalogue, *accel, *qemu, *campaign, *backend, *uri, *hosts;
 	int jobs, rerun, timeout, silence;
-	bool wait;
+	bool wait, jobs_given;
 	char **topos;
 	int n_topos;
 	char **images;                /* --kernel PATH, repeatable */
@@ -154,7 +170,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		const char **str = !strcmp(a, "--kernels") ? &o->kernels : !strcmp(a, "--out") ? &o->out
 			: !strcmp(a, "--catalogue") ? &o->catalogue : !strcmp(a, "--accel") ? &o->accel
-			: !strcmp(a, "--qemu") ? &o->qemu : !strcmp(a, "--campaign") ? &o->campaign : NULL;
+			: !strcmp(a, "--qemu") ? &o->qemu : !strcmp(a, "--campaign") ? &o->campaign
+			: !strcmp(a, "--backend") ? &o->backend : !strcmp(a, "--uri") ? &o->uri
+			: !strcmp(a, "--hosts") ? &o->hosts : NULL;
 		int *num = !strcmp(a, "-j") ? &o->jobs : !strcmp(a, "--rerun") ? &o->rerun
 			: !strcmp(a, "--timeout") ? &o->timeout : !strcmp(a, "--silence") ? &o->silence : NULL;
 		if (str) {
@@ -170,12 +188,14 @@ static int parse_options(int argc, char **argv, struct options *o)
 		} else if (num) {
 			if (parse_int_opt(a, v, 1, num))
 				return EXIT_USAGE;
+			o->jobs_given |= num == &o->jobs;
 			i++;
 		} else if (!strcmp(a, "--wait")) {
 			o->wait = true;
 		} else if (!strncmp(a, "-j", 2) && a[2]) {
 			if (parse_int_opt("-j", a + 2, 1, &o->jobs))
 				return EXIT_USAGE;
+			o->jobs_given = true;
 		} else if (a[0] == '-' && a[1]) {
 			return usage_error(&verb_run, "unknown option %s", a);
 		} else {
@@ -186,7 +206,61 @@ static int parse_options(int argc, char **argv, struct options *o)
 		return usage_error(&verb_run, "expected one or more topology files or directories");
 	if (strcmp(o->accel, "auto") && strcmp(o->accel, "tcg") && strcmp(o->accel, "kvm"))
 		return usage_error(&verb_run, "--accel expects auto, tcg or kvm, got '%s'", o->accel);
+	if (o->hosts && !o->backend)
+		o->backend = "libvirt";
+	if (!o->backend)
+		o->backend = "qemu";
+	if (strcmp(o->backend, "qemu") && strcmp(o->backend, "libvirt"))
+		return usage_error(&verb_run, "--backend expects qemu or libvirt, got '%s'", o->backend);
+	if (!strcmp(o->backend, "qemu") && (o->hosts || o->uri))
+		return usage_error(&verb_run, "--hosts and --uri are for --backend libvirt");
+	if (o->hosts && o->uri)
+		return usage_error(&verb_run, "--hosts and --uri exclude each other");
 	return 0;
+}
+
+/* ---------- libvirt ---------- */
+
+/* --backend libvirt: the hosts (--hosts FILE, or --uri with -j slots), and
+ * every topology must be one libvirt can describe (said before any boot). */
+static int setup_farm(struct options *o, const struct topo_set *set, struct lv_farm *farm)
+{
+	if (strcmp(o->backend, "libvirt"))
+		return 0;
+	char *err = NULL;
+	if (o->hosts) {
+		if (lv_farm_load(o->hosts, farm, &err) != 0) {
+			fprintf(stderr, "topofarm run: %s\n", err);
+			free(err);
+			return EXIT_USAGE;
+		}
+	} else {
+		lv_farm_single(farm, o->uri ? o->uri : "qemu:///system", o->jobs);
+	}
+	int rc = 0;
+	for (int i = 0; i < set->n; i++) {
+		char *xml = libvirt_domain_xml(&set->v[i], NULL, &err);
+		if (!xml) {
+			fprintf(stderr, "topofarm run: %s: %s\n", set->paths[i], err);
+			free(err);
+			err = NULL;
+			rc = EXIT_USAGE;
+		}
+		free(xml);
+	}
+	if (!o->jobs_given)
+		o->jobs = lv_farm_slots(farm);
+	return rc;
+}
+
+/* Where the boots went, per host. */
+static void print_farm(const struct lv_farm *farm)
+{
+	for (int i = 0; i < farm->n; i++) {
+		const struct lv_host *h = &farm->hosts[i];
+		printf("host %s: %d boot%s, %d upload%s (%.1f s)%s%s\n", h->uri, h->boots, h->boots == 1 ? "" : "s", h->uploads,
+		       h->uploads == 1 ? "" : "s", h->upload_seconds, h->down ? ", down: " : "", h->down ? h->down_why : "");
+	}
 }
 
 /* ---------- summary ---------- */
@@ -274,12 +348,14 @@ static int run_run(int argc, char **argv)
 	const struct kernel_entry **ks = NULL;
 	struct store *store = NULL;
 	struct run_batch batch = { 0 };
+	struct lv_farm farm = { 0 };
 	struct out_lock lock = { .fd = -1, .child_fd = -1 };
 	int nk = 0;
 	char *err = NULL, *abs_out = NULL, *base_initrd = NULL, *campaign = NULL;
 	if (topo_load_all(o.topos, o.n_topos, &set, false, stderr) != 0 || set.n == 0) {
 		rc = EXIT_USAGE;
-	} else if ((rc = run_check_names(who, set.v, set.paths, set.n)) || (rc = run_check_tools(who, set.v, set.n))) {
+	} else if ((rc = run_check_names(who, set.v, set.paths, set.n)) || (rc = run_check_tools(who, set.v, set.n)) ||
+		   (rc = setup_farm(&o, &set, &farm))) {
 		/* said */
 	} else if (mkdir_p(o.out, 0755) != 0) {
 		fprintf(stderr, "topofarm run: cannot create %s: %s\n", o.out, strerror(errno));
@@ -301,7 +377,9 @@ static int run_run(int argc, char **argv)
 		if ((abs_out = realpath(o.out, NULL)))
 			o.out = abs_out;
 		char *image = kernel_image_path(ks[0]);
-		const char *accel = !strcmp(o.accel, "auto") ? accel_choose(o.qemu, image, base_initrd, true) : o.accel;
+		/* The KVM probe is a local QEMU boot; libvirt hosts get TCG unless told. */
+		const char *accel = farm.n ? (!strcmp(o.accel, "auto") ? "tcg" : o.accel)
+			: !strcmp(o.accel, "auto") ? accel_choose(o.qemu, image, base_initrd, true) : o.accel;
 		free(image);
 		char *base = xstrdup(o.out);
 		campaign = xstrdup(o.campaign ? o.campaign : basename(base));
@@ -309,6 +387,7 @@ static int run_run(int argc, char **argv)
 		struct run_batch_options bo = {
 			.who = who, .out = o.out, .campaign = campaign, .accel = accel, .qemu = o.qemu,
 			.jobs = o.jobs, .rerun = o.rerun, .timeout = o.timeout, .silence = o.silence,
+			.farm = farm.n ? &farm : NULL,
 		};
 		if (store_open(o.out, &store, &err) != 0) {
 			fprintf(stderr, "topofarm run: %s\n", err);
@@ -316,10 +395,12 @@ static int run_run(int argc, char **argv)
 		} else {
 			run_batch_init(&batch, &bo, store, base_initrd, set.v, set.n, ks, nk);
 			rc = run_all(&batch, &o, accel, argc, argv);
+			print_farm(&farm);
 			run_batch_free(&batch);
 		}
 	}
 	free(err);
+	lv_farm_free(&farm);
 	if (store)
 		store_close(store);
 	out_lock_release(&lock);   /* after the store is closed */

@@ -9,7 +9,7 @@
 
 static const struct verb *const verbs[] = {
 	&verb_show, &verb_check, &verb_acpi, &verb_kernels, &verb_run,
-	&verb_triage, &verb_compare, &verb_report, &verb_import, &verb_bisect, &verb_gen, &verb_campaign,
+	&verb_triage, &verb_compare, &verb_report, &verb_import, &verb_bisect, &verb_gen, &verb_campaign, &verb_minimize, &verb_libvirt_console,
 };
 #define N_VERBS (int)(sizeof verbs / sizeof verbs[0])
 

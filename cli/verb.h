@@ -18,7 +18,7 @@ struct verb {
 
 extern const struct verb verb_show, verb_check, verb_kernels, verb_acpi,
 	verb_run, verb_triage, verb_compare, verb_report, verb_import, verb_bisect, verb_gen,
-	verb_campaign;
+	verb_campaign, verb_minimize, verb_libvirt_console;
 
 /* Prints "topofarm VERB: msg" to stderr and returns EXIT_USAGE. */
 int usage_error(const struct verb *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -2,8 +2,8 @@
  * in syzbot's style (fuzz/campaign.h): new crash buckets first, each with
  * its title, the kernels that showed it and how often, the verdict of each
  * adjacent kernel pair on its layouts (results/compare.h), the console
- * around the report, and the smallest .topo of the bucket inline as the
- * reproducer; then new divergences the same way, with the lines model and
+ * around the report, the commands that boot it again, and the smallest
+ * .topo of the bucket inline as the reproducer; then new divergences the same way, with the lines model and
  * kernel disagree on; then the known buckets, with their counts and pair
  * verdicts. "New" means no known-bug entry explains it and no earlier
  * campaign in the same store showed it. */
@@ -162,6 +162,10 @@ static void write_bucket(struct buf *out, const struct report_data *d, const str
 		}
 	}
 	buf_printf(out, "  recreate: topofarm campaign --recreate %s --out %s\n", r->layout_name, results_dir);
+	char *rerun = report_reproducer(r);
+	buf_printf(out, "  rerun (on %s):\n", r->kernel_name);
+	indent(out, rerun, "    ");
+	free(rerun);
 	buf_printf(out, "  reproducer (%s, the smallest layout of the bucket):\n", r->layout_name);
 	if (r->topology_text)
 		indent(out, r->topology_text, "    ");

@@ -214,6 +214,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	return 0;
 }
 
+/* Hands the mutant text out (when it fits) as the next input, with its
+ * features and its parse t (taken over) for the run and mutations that
+ * follow. The input's length, or 0 when it does not fit. */
+static size_t keep_mutant(uint8_t *out, size_t max, const char *text, struct topology *t)
+{
+	size_t n = strlen(text);
+	if (n > max)
+		return 0;
+	memcpy(out, text, n);
+	last_mutant.hash = text_hash(out, n);
+	last_mutant.len = n;
+	last_mutant.valid = true;
+	/* libFuzzer mutates a mutant again (-mutate_depth): keep it parsed. */
+	remember_parsed(last_mutant.hash, n, t);
+	return n;
+}
+
 /* A fresh generated layout, when the input is not one (an empty corpus,
  * or bytes from elsewhere). */
 static size_t fresh(uint8_t *data, size_t max_size, struct rng *r)
@@ -250,18 +267,10 @@ size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsi
 	int rc = layout_mutant(parent, &r, &t, &last_mutant.fs, &text);
 	if (rc != 0)
 		return size;
-	size_t n = strlen(text);
-	if (n <= max_size) {
-		memcpy(data, text, n);
-		last_mutant.hash = text_hash(data, n);
-		last_mutant.len = n;
-		last_mutant.valid = true;
-		/* libFuzzer mutates a mutant again (-mutate_depth): keep it parsed. */
-		remember_parsed(last_mutant.hash, n, &t);
-	}
+	size_t n = keep_mutant(data, max_size, text, &t);
 	free(text);
 	topo_free(&t);
-	return last_mutant.valid ? n : size;
+	return n ? n : size;
 }
 
 /* Crossover on the structure: the first layout takes one whole part of the
@@ -287,16 +296,7 @@ size_t LLVMFuzzerCustomCrossOver(const uint8_t *data1, size_t size1, const uint8
 		layout_features(&a, &m, &last_mutant.fs);
 		model_free(&m);
 		char *text = topo_print(&a);
-		n = strlen(text);
-		if (n <= max_out) {
-			memcpy(out, text, n);
-			last_mutant.hash = text_hash(out, n);
-			last_mutant.len = n;
-			last_mutant.valid = true;
-			remember_parsed(last_mutant.hash, n, &a);
-		} else {
-			n = 0;
-		}
+		n = keep_mutant(out, max_out, text, &a);
 		free(text);
 	}
 	topo_free(&a);

@@ -85,11 +85,11 @@ char *plan_host_actions(const struct topology *t)
 		else if (s->kind == STEP_HOT_REMOVE)
 			buf_printf(&b, "%d hot-remove %s\n", i, s->arg);
 		else if (s->kind == STEP_CPU_UNPLUG)
-			buf_printf(&b, "%d cpu-unplug cpu%d\n", i, s->cpu);
+			buf_printf(&b, "%d cpu-unplug vcpu%d\n", i, s->cpu);
 		else if (s->kind == STEP_CPU_PLUG) {
 			int socket, core;
 			topo_cpu_location(t, s->cpu, &socket, &core);
-			buf_printf(&b, "%d cpu-plug cpu%d %s %d %d %d\n", i, s->cpu, QEMU_CPU_DEVICE, socket, core,
+			buf_printf(&b, "%d cpu-plug vcpu%d %s %d %d %d\n", i, s->cpu, QEMU_CPU_DEVICE, socket, core,
 				   topo_cpu_node(t, s->cpu));
 		}
 	}

@@ -5,6 +5,9 @@
 #include "acpi-gen/acpi_gen.h"
 #include "acpi-gen/qemu_args.h"
 #include "runner/initramfs.h"
+#include "runner/libvirt_console.h"
+#include "runner/libvirt_hosts.h"
+#include "runner/libvirt_xml.h"
 #include "common/buf.h"
 #include "common/fsutil.h"
 #include "common/sha256.h"
@@ -169,6 +172,10 @@ static int spawn_expect(struct boot *b, const char *script_path, char **qemu_arg
 	strv_addf(&ex, "%d", silence);
 	strv_add(&ex, "-grace");
 	strv_addf(&ex, "%d", BOOT_PANIC_GRACE);
+	if (b->host) {
+		strv_add(&ex, "-setup");
+		strv_addf(&ex, "%d", LV_START_ALLOWANCE);
+	}
 	strv_add(&ex, "--");
 	for (int i = 0; qemu_argv[i]; i++)
 		strv_add(&ex, qemu_argv[i]);
@@ -225,7 +232,7 @@ static void clear_run_dir(struct boot *b)
 {
 	static const char *const names[] = {
 		"record.json", "boot.result", "console.log", "steps.log", "qemu.stderr",
-		"expect.log", "argv.txt", "plan", "host-actions", "topology.topo",
+		"expect.log", "argv.txt", "plan", "host-actions", "topology.topo", "domain.xml", "host",
 	};
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
 		char *p = run_file(b, names[i]);
@@ -234,10 +241,59 @@ static void clear_run_dir(struct boot *b)
 	}
 }
 
+/* The libvirt backend's "QEMU": `topofarm libvirt-console` on a domain
+ * whose kernel and initrd are the host's copies. */
+static void libvirt_argv(const struct boot_request *rq, struct boot *b, const char *initrd, struct strv *out)
+{
+	struct lv_host *h = rq->host;
+	char *err = NULL, *kernel = NULL, *remote_initrd = NULL, *xml = NULL;
+	write_run_file(b, "host", h->uri, strlen(h->uri));
+	kernel = lv_host_stage(rq->farm, h, rq->kernel_image, &err);
+	if (kernel)
+		remote_initrd = lv_host_stage(rq->farm, h, initrd, &err);
+	if (!remote_initrd) {
+		b->setup_error = xasprintf("%s: %s", LV_EXIT_HOST_LOST_TEXT, err ? err : "?");
+		goto out;
+	}
+	char hash[65];
+	sha256_hex(b->rec.dir, strlen(b->rec.dir), hash);
+	char *name = xasprintf("topofarm-%.40s-%.12s", rq->topo->name, hash);
+	struct libvirt_config cfg = { .name = name, .kernel = kernel, .initrd = remote_initrd, .accel = rq->accel,
+				      .extra_append = rq->kernel_cmdline };
+	xml = libvirt_domain_xml(rq->topo, &cfg, &err);
+	free(name);
+	if (!xml) {
+		b->setup_error = xstrdup(err);
+		goto out;
+	}
+	write_run_file(b, "domain.xml", xml, strlen(xml));
+	/* This very binary, even when the file was replaced since (a rebuild
+	 * during a campaign): /proc/PID/exe of the running topofarm, which
+	 * outlives every boot it starts. */
+	char *self = xasprintf("/proc/%d/exe", (int)getpid());
+	char *xml_path = run_file(b, "domain.xml");
+	strv_add(out, self);
+	free(self);
+	strv_add(out, "libvirt-console");
+	strv_add(out, "--uri");
+	strv_add(out, h->uri);
+	strv_add(out, "--xml");
+	strv_add(out, xml_path);
+	if (b->sock_dir) {
+		strv_add(out, "--qmp");
+		strv_addf(out, "%s/qmp", b->sock_dir);
+	}
+	free(xml_path);
+out:
+	free(err), free(kernel), free(remote_initrd), free(xml);
+}
+
 int boot_start(const struct boot_request *rq, struct boot *b)
 {
 	memset(b, 0, sizeof *b);
 	record_init(rq, b);
+	if ((b->host = rq->host))
+		b->host->running++;
 	b->vmlinux = rq->kernel_vmlinux ? xstrdup(rq->kernel_vmlinux) : NULL;
 	b->expect_coverage = rq->kernel_coverage;
 	const struct topology *t = rq->topo;
@@ -247,6 +303,10 @@ int boot_start(const struct boot_request *rq, struct boot *b)
 		return -1;
 	}
 	clear_run_dir(b);
+	if (rq->farm && !rq->host) {
+		b->setup_error = xstrdup(LV_EXIT_HOST_LOST_TEXT ": every host of the farm is down");
+		return -1;
+	}
 	char *plan = plan_text(t), *host = plan_host_actions(t), *err = NULL;
 	bool host_steps = plan_has_host_steps(t);
 	write_run_file(b, "topology.topo", b->rec.topology_text, strlen(b->rec.topology_text));
@@ -265,7 +325,9 @@ int boot_start(const struct boot_request *rq, struct boot *b)
 			b->setup_error = xasprintf("cannot create a socket directory in /tmp: %s", strerror(errno));
 	}
 	struct strv qargv = { 0 };
-	if (!b->setup_error) {
+	if (!b->setup_error && rq->host) {
+		libvirt_argv(rq, b, initrd, &qargv);
+	} else if (!b->setup_error) {
 		char *qmp = b->sock_dir ? xasprintf("%s/qmp", b->sock_dir) : NULL;
 		struct qemu_config cfg = {
 			.qemu = rq->qemu, .kernel = rq->kernel_image, .initrd = initrd,
@@ -391,7 +453,11 @@ static void decide_end(struct boot *b, int status, struct run_record *r)
 	r->qemu_exit = br.qemu_signal && *br.qemu_signal ? -1 : br.qemu_exit;
 	r->steps_done = br.steps_done;
 	bool silent = br.t_first < 0;
-	if (r->end == RUN_END_QEMU_EXIT && silent && br.qemu_exit != 0)
+	if (r->end == RUN_END_QEMU_EXIT && b->host && br.qemu_exit == LV_EXIT_HOST_LOST) {
+		r->end = RUN_END_INFRA;
+		r->end_detail = xasprintf("%s: %s", LV_EXIT_HOST_LOST_TEXT, b->host->uri);
+		lv_host_mark_down(b->host, r->end_detail);
+	} else if (r->end == RUN_END_QEMU_EXIT && silent && br.qemu_exit != 0)
 		r->end = RUN_END_INFRA, r->end_detail = xasprintf("QEMU refused its arguments or could not start (exit %d): %s",
 								    br.qemu_exit, qerr ? qerr : "no message");
 	else if (r->end == RUN_END_QEMU_EXIT && br.qemu_signal && *br.qemu_signal)
@@ -414,6 +480,15 @@ static void remove_sock_dir(struct boot *b)
 	}
 }
 
+static void release_host(struct boot *b)
+{
+	if (b->host) {
+		b->host->running--;
+		b->host->boots++;
+		b->host = NULL;
+	}
+}
+
 int boot_finish(struct boot *b, int status, struct run_record *rec, char **err)
 {
 	struct run_record *r = &b->rec;
@@ -427,6 +502,7 @@ int boot_finish(struct boot *b, int status, struct run_record *rec, char **err)
 	} else {
 		decide_end(b, status, r);
 	}
+	release_host(b);
 	char *console_path = run_file(b, "console.log");
 	size_t len = 0;
 	char *console = read_file(console_path, &len);
@@ -468,6 +544,7 @@ void boot_abandon(struct boot *b)
 		waitpid(b->pid, NULL, 0);
 	}
 	remove_sock_dir(b);
+	release_host(b);
 	free(b->setup_error);
 	free(b->vmlinux);
 	run_record_free(&b->rec);

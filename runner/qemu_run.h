@@ -13,12 +13,16 @@
  *   host-actions             what boot.exp does for each HOST step
  *   qemu.stderr              QEMU's standard error
  *   expect.log               boot.exp's own output (empty unless it failed)
- *   boot.result              boot.exp's verdict on how the run ended */
+ *   boot.result              boot.exp's verdict on how the run ended
+ *   domain.xml, host         libvirt backend: the domain booted, the host's URI */
 #ifndef RUNNER_QEMU_RUN_H
 #define RUNNER_QEMU_RUN_H
 #include "results/run_record.h"
 #include "topologies/topo.h"
 #include <sys/types.h>
+
+struct lv_farm;
+struct lv_host;
 
 #define BOOT_DEFAULT_TIMEOUT 90   /* seconds, when the topology gives none */
 #define BOOT_SILENCE 30           /* seconds without console output = hang */
@@ -42,6 +46,12 @@ struct boot_request {
 	int timeout;                  /* seconds; 0: the topology's, else BOOT_DEFAULT_TIMEOUT */
 	int silence;                  /* seconds; 0: BOOT_SILENCE + the longest sleep step */
 	const char *script;           /* NULL: <repo_home>/runner/boot.exp */
+	/* The libvirt backend: the host this boot goes to (NULL: plain QEMU
+	 * here). boot.exp then drives `topofarm libvirt-console` on the domain
+	 * runner/libvirt_xml.c describes; the kernel and initrd are staged on
+	 * the host first (runner/libvirt_hosts.h). */
+	struct lv_farm *farm;
+	struct lv_host *host;
 };
 
 /* A boot in flight. */
@@ -53,6 +63,7 @@ struct boot {
 	char *vmlinux;                /* the request's kernel_vmlinux, for triage symbols */
 	bool expect_coverage;         /* the request's kernel_coverage */
 	int timeout;
+	struct lv_host *host;         /* libvirt backend: the host it runs on */
 };
 
 /* Prepares and starts the boot. Returns 0 with b->pid set, or -1 with

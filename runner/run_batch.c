@@ -3,6 +3,7 @@
  * and signals runner/scheduler.c's; this file owns the resume scan, the
  * attempt numbering, storing each run and the per-run line. */
 #include "runner/run_batch.h"
+#include "runner/libvirt_hosts.h"
 #include "runner/mem_budget.h"
 #include "common/buf.h"
 #include "common/fsutil.h"
@@ -211,6 +212,7 @@ static pid_t job_start(void *vb, int job, int try, void **token)
 		.kernel_vmlinux = p->vmlinux, .base_initrd = b->base_initrd, .run_dir = dir,
 		.campaign = b->o->campaign, .attempt = tk->attempt, .qemu = b->o->qemu,
 		.accel = b->o->accel, .timeout = b->o->timeout, .silence = b->o->silence,
+		.farm = b->o->farm, .host = b->o->farm ? lv_farm_wait_pick(b->o->farm) : NULL,
 	};
 	boot_start(&rq, &tk->boot);
 	free(dir);

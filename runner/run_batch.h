@@ -15,6 +15,8 @@
 #include "topologies/topo.h"
 #include <stdbool.h>
 
+struct lv_farm;
+
 #define RUN_BATCH_TRIES 3   /* an infra failure is retried twice */
 
 struct run_batch_options {
@@ -30,6 +32,9 @@ struct run_batch_options {
 	/* Optional: the progress line's text (runner/scheduler.h). */
 	void (*describe)(void *ctx, const struct sched_stats *st, double elapsed, char *line, size_t size);
 	void *ctx;
+	/* Optional: --backend libvirt, the hosts the boots are spread over
+	 * (runner/libvirt_hosts.h); NULL: QEMU on this machine. */
+	struct lv_farm *farm;
 };
 
 /* One finished run of a pair. */

@@ -1,7 +1,9 @@
 /* tests/test_campaign.c: the campaign's library and verb without booting:
  * the plan is deterministic and every planned layout (generated, mutated,
  * given) is recreated byte for byte from the store alone, also through
- * `campaign --dry-run` / `--recreate` against `topofarm gen`'s own files;
+ * `campaign --dry-run` / `--recreate` against `topofarm gen`'s own files
+ * (and given layouts: --from files, --corpus entries as `gen --from-corpus`
+ * writes them);
  * the corpus rule keeps new buckets, divergences, kernel edges (per kernel)
  * and features and replays
  * the same on resume; the e-mail summary puts new crash buckets first,
@@ -324,4 +326,46 @@ TEST(campaign_usage_errors)
 		CHECK_CONTAINS(r.out, cases[i].message);
 		proc_result_free(&r);
 	}
+}
+
+/* Given layouts are booted first: --from files as they are, --corpus entries
+ * named as `gen --from-corpus` names them, with the same bytes. */
+TEST(campaign_inputs_from_files_and_a_fuzz_corpus)
+{
+	const char *tmp = test_tmpdir();
+	char *out = path_join(tmp, "in"), *gen_dir = path_join(tmp, "from-corpus");
+	char *plan[] = { (char *)topofarm_bin(), "campaign", "--dry-run", "--count", "20", "--from", "topologies/seeds",
+			 "--corpus", "fuzz/corpus/layout", "--out", out, NULL };
+	struct proc_result r;
+	CHECK_INT(run_captured(plan, 60, &r), 0);
+	proc_result_free(&r);
+	char *gen[] = { (char *)topofarm_bin(), "gen", "--from-corpus", "fuzz/corpus/layout", "-o", gen_dir, NULL };
+	CHECK_INT(run_captured(gen, 60, &r), 0);
+	proc_result_free(&r);
+	struct file_list files, seeds;
+	list_files(gen_dir, ".topo", &files);
+	list_files("topologies/seeds", ".topo", &seeds);
+	CHECK(files.n > 0);
+	struct file_list *lists[] = { &seeds, &files };
+	for (int l = 0; l < 2; l++)
+		for (int i = 0; i < lists[l]->n; i++) {
+			struct topology t;
+			struct topo_error perr;
+			REQUIRE(topo_parse_file(lists[l]->v[i], &t, &perr) == 0);
+			char *file = path_join(tmp, "again.topo");
+			char *rec[] = { (char *)topofarm_bin(), "campaign", "--recreate", t.name, "--out", out, "-o", file, NULL };
+			int rc = run_captured(rec, 60, &r);
+			if (rc != 0)
+				test_fail(__FILE__, __LINE__, "--recreate %s exited %d: %s", t.name, rc, r.out ? r.out : "");
+			proc_result_free(&r);
+			size_t la, lb;
+			char *a = read_file(lists[l]->v[i], &la), *b = read_file(file, &lb);
+			if (!a || !b || la != lb || memcmp(a, b, la) != 0)
+				test_fail(__FILE__, __LINE__, "%s: the planned layout differs from %s", t.name, lists[l]->v[i]);
+			free(a), free(b), free(file);
+			topo_free(&t);
+		}
+	file_list_free(&files);
+	file_list_free(&seeds);
+	free(out), free(gen_dir);
 }

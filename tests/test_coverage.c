@@ -1,8 +1,8 @@
 /* tests/test_coverage.c: boot coverage without booting. The guest side
  * (probe --coverage DIR) reads real .gcda files written by libgcov
- * (tests/coverage/gcda/, from a generated C program: one object with 601
- * arcs over two COV-BITS lines, one with 3, one truncated, one .gcno
- * symlink) and must print tests/coverage/gcda.expected exactly. The host
+ * (tests/coverage/gcda/.cache/...: under a dot directory, as the kernel's
+ * build tree is; from a generated C program: one object with 601 arcs over
+ * two COV-BITS lines, one with 3, one truncated, one .gcno symlink) and must print tests/coverage/gcda.expected exactly. The host
  * side reads the consoles under tests/coverage/consoles/ (NAME.log +
  * NAME.expected, "key: value" lines: present, complete, edges, objects,
  * bad_lines, object_errors as numbers or yes/no, problem as a substring of

@@ -44,7 +44,8 @@ void list_files(const char *dir, const char *suffix, struct file_list *out)
 	out->v = NULL;
 	out->n = 0;
 	walk(dir, suffix, false, out);
-	qsort(out->v, (size_t)out->n, sizeof *out->v, by_name);
+	if (out->n)
+		qsort(out->v, (size_t)out->n, sizeof *out->v, by_name);
 }
 
 void list_files_recursive(const char *dir, const char *suffix, struct file_list *out)
@@ -52,7 +53,8 @@ void list_files_recursive(const char *dir, const char *suffix, struct file_list 
 	out->v = NULL;
 	out->n = 0;
 	walk(dir, suffix, true, out);
-	qsort(out->v, (size_t)out->n, sizeof *out->v, by_name);
+	if (out->n)
+		qsort(out->v, (size_t)out->n, sizeof *out->v, by_name);
 }
 
 void file_list_free(struct file_list *l)

@@ -66,7 +66,9 @@ static void walk(const char *dir, int depth, struct paths *out)
 		return;
 	struct dirent *e;
 	while ((e = readdir(d)) && out->n < COV_MAX_OBJECTS) {
-		if (e->d_name[0] == '.')
+		/* Only . and ..: the build tree may sit under a dot directory
+		 * (~/.cache/topofarm/build/...). */
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
 		char path[4096];
 		if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, e->d_name) >= sizeof path)
