@@ -673,17 +673,6 @@ static int write_outputs(struct campaign *c)
 	return rc != EXIT_OK ? rc : n_new ? EXIT_FINDINGS : EXIT_OK;
 }
 
-static char *command_line(int argc, char **argv)
-{
-	struct strv v = { 0 };
-	strv_add(&v, "topofarm");
-	for (int i = 0; i < argc; i++)
-		strv_add(&v, argv[i]);
-	char *s = argv_to_display(strv_argv(&v));
-	strv_free(&v);
-	return s;
-}
-
 static int campaign_loop(struct campaign *c)
 {
 	char *err = NULL;
@@ -807,7 +796,7 @@ static int run_campaign(int argc, char **argv)
 			fprintf(stderr, "%s: %s\n", who, err);
 			rc = EXIT_ENV;
 		} else {
-			char *cmd = command_line(argc, argv);
+			char *cmd = verb_command_line(argc, argv);
 			if (store_campaign_begin(c.store, name, cmd, &err) != 0) {
 				fprintf(stderr, "%s: %s\n", who, err);
 				free(err);

@@ -282,21 +282,10 @@ static void print_summary(const struct run_batch *b)
 
 /* ---------- the verb ---------- */
 
-static char *command_line(int argc, char **argv)
-{
-	struct strv v = { 0 };
-	strv_add(&v, "topofarm");
-	for (int i = 0; i < argc; i++)
-		strv_add(&v, argv[i]);
-	char *s = argv_to_display(strv_argv(&v));
-	strv_free(&v);
-	return s;
-}
-
 static int run_all(struct run_batch *b, const struct options *o, const char *accel, int argc, char **argv)
 {
 	char *err = NULL;
-	char *cmd = command_line(argc, argv);
+	char *cmd = verb_command_line(argc, argv);
 	if (store_campaign_begin(b->store, b->o->campaign, cmd, &err) != 0) {
 		fprintf(stderr, "topofarm run: %s\n", err);
 		free(err);

@@ -1,6 +1,8 @@
 /* cli/topofarm.c: the topofarm entry point: global options and dispatch to
  * one verb, the way git and perf do it. */
 #include "cli/verb.h"
+#include "common/proc.h"
+#include "common/strv.h"
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -39,6 +41,17 @@ static const struct verb *find_verb(const char *name)
 		if (!strcmp(verbs[i]->name, name))
 			return verbs[i];
 	return NULL;
+}
+
+char *verb_command_line(int argc, char **argv)
+{
+	struct strv v = { 0 };
+	strv_add(&v, "topofarm");
+	for (int i = 0; i < argc; i++)
+		strv_add(&v, argv[i]);
+	char *s = argv_to_display(strv_argv(&v));
+	strv_free(&v);
+	return s;
 }
 
 int usage_error(const struct verb *v, const char *fmt, ...)

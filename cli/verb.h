@@ -22,5 +22,8 @@ extern const struct verb verb_show, verb_check, verb_kernels, verb_acpi,
 
 /* Prints "topofarm VERB: msg" to stderr and returns EXIT_USAGE. */
 int usage_error(const struct verb *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* "topofarm VERB ARGS..." shell-quoted, for the store's record of what ran
+ * (argv as a verb gets it, the verb name first). Caller frees. */
+char *verb_command_line(int argc, char **argv);
 
 #endif
