@@ -231,12 +231,30 @@ static void add_cpu(const struct topology *t, struct buf *b)
 	buf_puts(b, "  </cpu>\n");
 }
 
+/* libvirt always passes -nodefaults; the QEMU backend does not, so its guest
+ * has QEMU's default devices: a parallel port, an empty CD-ROM (IDE
+ * secondary master on pc, AHCI port 2 on q35) and, on pc, an empty floppy
+ * drive. They are written out here: they change the ACPI tables (the DSDT
+ * describes the parallel port and the floppy drive) and what SeaBIOS keeps
+ * at the top of low RAM (132 KiB instead of 128 KiB on q35), so without them
+ * the guest's e820 map differs from the one `topofarm show` predicts. */
+static void add_default_devices(const struct topology *t, struct buf *b)
+{
+	buf_puts(b, "    <parallel type='null'>\n      <target port='0'/>\n    </parallel>\n");
+	buf_printf(b, "    <disk type='file' device='cdrom'>\n      <target dev='%s' bus='%s'/>\n      <readonly/>\n"
+		      "    </disk>\n",
+		   t->machine == MACHINE_Q35 ? "sdc" : "hdc", t->machine == MACHINE_Q35 ? "sata" : "ide");
+	if (t->machine == MACHINE_PC)
+		buf_puts(b, "    <disk type='file' device='floppy'>\n      <target dev='fda' bus='fdc'/>\n    </disk>\n");
+}
+
 static void add_devices(const struct topology *t, struct buf *b)
 {
 	buf_puts(b, "  <devices>\n"
 		    "    <controller type='usb' model='none'/>\n"
 		    "    <serial type='pty'>\n      <target port='0'/>\n    </serial>\n"
 		    "    <memballoon model='none'/>\n");
+	add_default_devices(t, b);
 	for (int i = 0; i < t->n_dimms; i++)
 		buf_printf(b, "    <memory model='dimm'>\n      <target>\n        <size unit='KiB'>%llu</size>\n"
 			      "        <node>%d</node>\n      </target>\n    </memory>\n",
