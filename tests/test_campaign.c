@@ -141,6 +141,58 @@ TEST(campaign_plan_is_deterministic_and_recreated_from_the_store)
 	free(err);
 }
 
+/* Kernel edges clear the boot-to-boot noise before they keep a layout: a
+ * share of the edges the run reached, larger for layouts whose runtime steps
+ * race with the guest (docs/coverage.md "Noise"). */
+TEST(campaign_edges_keep_a_layout_only_above_the_noise)
+{
+	CHECK_INT(campaign_edge_threshold(7524, false), 75);
+	CHECK_INT(campaign_edge_threshold(7986, true), 399);
+	CHECK_INT(campaign_edge_threshold(3, false), 1);
+	CHECK_INT(campaign_edge_threshold(0, true), 1);
+	CHECK(!campaign_has_runtime_steps("name a\nmemory 1G\nnode 0 mem=1G cpus=0\nstep probe nodes\nstep sleep 1\n"));
+	CHECK(campaign_has_runtime_steps("name a\nmemory 1G\nhotplug slots=2 maxmem=4G\nnode 0 mem=1G cpus=0\n"
+					 "step hot-add d1 node=0 size=128M\n"));
+	CHECK(campaign_has_runtime_steps("name a\ncpus 2\nmemory 1G\nnode 0 mem=512M cpus=0\nnode 1 mem=512M cpus=1\n"
+					 "step cpu-down 1\n"));
+	struct store *s;
+	char *err = NULL;
+	REQUIRE(store_open(test_tmpdir(), &s, &err) == 0);
+	struct campaign_corpus corpus;
+	campaign_corpus_init(&corpus);
+	struct campaign_config c = config("noise", 5, 0);
+	struct store_plan_entry e[3];
+	REQUIRE(plan_n(&c, &corpus, 0, 3, e) == 3);
+	REQUIRE(store_plan_add(s, "noise", e, 3, &err) == 0);
+	static uint64_t ids[1300];
+	for (int i = 0; i < 1300; i++)
+		ids[i] = (uint64_t)i;
+	char *k[] = { "k1" };
+	int threshold[3];
+	for (int i = 0; i < 3; i++)
+		threshold[i] = campaign_has_runtime_steps(e[i].text) ? CAMPAIGN_EDGE_NOISE_STEPS : CAMPAIGN_EDGE_NOISE_BOOT;
+	/* e0 reaches 1000 edges; e1 the same 1000 shifted by a few (noise); e2
+	 * well past the threshold of its kind. */
+	int shift1 = threshold[1] / 2, shift2 = threshold[2] * 3;
+	add_run_edges(s, "noise", &e[0], "k1", OUTCOME_PASS, NULL, ids, 1000);
+	add_run_edges(s, "noise", &e[1], "k1", OUTCOME_PASS, NULL, ids + shift1, 1000);
+	add_run_edges(s, "noise", &e[2], "k1", OUTCOME_PASS, NULL, ids + shift2, 1000);
+	char *why[3];
+	for (int i = 0; i < 3; i++)
+		why[i] = campaign_corpus_judge(&corpus, s, &e[i], k, 1);
+	CHECK_STR(why[0], "1000 new kernel edges");
+	CHECK(strstr(why[1], "kernel edge") == NULL);   /* kept for features at most */
+	char want[64];
+	snprintf(want, sizeof want, "%d new kernel edges", shift2 - shift1);
+	CHECK_STR(why[2], want);
+	CHECK_INT(corpus.n_edges, 1000 + shift2);   /* the noise edges are still marked seen */
+	for (int i = 0; i < 3; i++)
+		free(why[i]), campaign_plan_entry_free(&e[i]);
+	campaign_corpus_free(&corpus);
+	store_close(s);
+	free(err);
+}
+
 TEST(campaign_corpus_keeps_new_buckets_divergences_and_features)
 {
 	struct store *s;
