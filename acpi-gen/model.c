@@ -104,6 +104,15 @@ int model_compute_from_layout(const struct topology *t, struct layout *l, struct
 	return model_rest(t, m);
 }
 
+int model_compute_features(const struct topology *t, struct layout *l, struct model *m)
+{
+	memset(m, 0, sizeof *m);
+	m->layout = *l;
+	memset(l, 0, sizeof *l);
+	m->features_only = true;
+	return model_rest(t, m);
+}
+
 static int model_rest(const struct topology *t, struct model *m)
 {
 	const char *wrong = getenv("TOPOFARM_MODEL_WRONG");

@@ -146,6 +146,11 @@ struct model {
 	 * model covers the whole topology. Comparisons skip what it names. */
 	char *not_modelled;
 	bool wrong_on_purpose;          /* TOPOFARM_MODEL_WRONG was set (tests only) */
+	/* model_compute_features(): NUMA init's lines and reason are not
+	 * written (numa_lines, numa_reason stay empty); the facts the features
+	 * read from them are kept in numa_facts either way. */
+	bool features_only;
+	unsigned numa_facts;            /* MODEL_NUMA_MERGED | MODEL_NUMA_SELF_OVERLAP */
 	uint32_t cmdline_facts;         /* model_cmdline_facts() bits */
 	struct mem_range *ram;          /* memblock memory: usable RAM, page-trimmed, without page 0 */
 	int n_ram;
@@ -164,7 +169,15 @@ int model_compute_with(const struct topology *t, uint64_t seabios_reserve, struc
 /* The same on a layout already computed with layout_compute(t) (the fuzz
  * harness has it from gen_mutate): takes it over, *l is left empty. */
 int model_compute_from_layout(const struct topology *t, struct layout *l, struct model *m);
+/* The same for the features only (the libFuzzer layout harness's hot
+ * path): no text is formatted (numa_lines and numa_reason stay empty),
+ * everything else is as model_compute_from_layout() computes it, so
+ * model_features() gives the same ids (tests/test_gen.c checks that on
+ * 10,000 generated layouts). */
+int model_compute_features(const struct topology *t, struct layout *l, struct model *m);
 void model_free(struct model *m);
+#define MODEL_NUMA_MERGED 1u            /* "NUMA: Node N [mem] + [mem] -> [mem]" */
+#define MODEL_NUMA_SELF_OVERLAP 2u      /* "Warning: node N [mem] overlaps with itself" */
 
 /* The model's discrete facts, each a small integer id (docs/model.md has
  * the table), each emitted at most once: kinds of memory block, how

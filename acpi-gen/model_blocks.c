@@ -8,6 +8,7 @@
  * single node whose pages they hold, else "none" (drivers/base/memory.c
  * early_node_zone_for_memory_block()). */
 #include "acpi-gen/model.h"
+#include "acpi-gen/range_edges.h"
 #include "common/buf.h"
 #include <stdlib.h>
 #include <string.h>
@@ -186,9 +187,25 @@ void model_blocks(const struct topology *t, struct model *m)
 	for (int i = 0; i < n; i++)
 		if ((map[i].type == E820_PMEM || map[i].type == E820_PRAM) && map[i].end > top)
 			top = map[i].end;
+	/* Everything describe() reads is a range; a block that meets no edge
+	 * of any, next to the block before it, holds just what that one does. */
+	struct range_edges edges;
+	range_edges_init(&edges);
+	range_edges_add_ranges(&edges, map, n);
+	range_edges_add_ranges(&edges, m->ram, m->n_ram);
+	range_edges_add_ranges(&edges, m->early, m->n_early);
+	for (int k = 0; k < m->n_nodes; k++)
+		for (int z = 0; z < MZONE__COUNT; z++)
+			range_edges_add(&edges, m->nodes[k].zone[z].start, m->nodes[k].zone[z].end);
+	range_edges_sort(&edges);
 	for (uint64_t s = 0; s < top && m->n_blocks < MAX_BLOCKS; s += m->block_size) {
 		struct model_block b;
-		if (!describe(m, s, m->block_size, &b)) {
+		const struct model_block *prev = m->n_blocks ? &m->blocks[m->n_blocks - 1] : NULL;
+		if (prev && !prev->dimm && prev->start + m->block_size == s &&
+		    !range_edges_inside(&edges, prev->start, s + m->block_size)) {
+			b = *prev;
+			b.start = s;
+		} else if (!describe(m, s, m->block_size, &b)) {
 			uint64_t next = next_interesting(m, s + m->block_size, m->block_size);
 			if (next == UINT64_MAX || next >= top)
 				break;
@@ -202,6 +219,7 @@ void model_blocks(const struct topology *t, struct model *m)
 		if (s > UINT64_MAX - 2 * m->block_size)
 			break;
 	}
+	range_edges_free(&edges);
 	/* Sections: the blocks themselves when a block is one section. */
 	if (m->block_size == MODEL_SECTION) {
 		m->sections = xmalloc(sizeof *m->sections * (size_t)(m->n_blocks ? m->n_blocks : 1));

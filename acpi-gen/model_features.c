@@ -137,12 +137,10 @@ static void srat_and_nodes(const struct model *m, struct emitter *e)
 	}
 	for (int i = 0; i < m->n_dropped; i++)
 		put(e, m->dropped[i].start == m->ram_end ? F_SRAT_CLIPPED_AT_MAX_PFN : F_SRAT_DROPPED_NO_RAM);
-	for (int i = 0; i < m->n_numa_lines; i++) {
-		if (!strncmp(m->numa_lines[i], "NUMA: Node", 10))
-			put(e, F_SRAT_MERGED);
-		if (strstr(m->numa_lines[i], "overlaps with itself"))
-			put(e, F_SRAT_SELF_OVERLAP);
-	}
+	if (m->numa_facts & MODEL_NUMA_MERGED)
+		put(e, F_SRAT_MERGED);
+	if (m->numa_facts & MODEL_NUMA_SELF_OVERLAP)
+		put(e, F_SRAT_SELF_OVERLAP);
 	if (m->n_nodes > 4)
 		put(e, F_NODES_MANY);
 	for (int i = 0; i < m->n_nodes; i++) {

@@ -37,6 +37,8 @@ static int node_for_pxm(struct numbering *nb, int64_t pxm)
 
 void model_numa_line(struct model *m, const char *fmt, ...)
 {
+	if (m->features_only)
+		return;
 	struct buf b = BUF_INIT;
 	va_list ap;
 	va_start(ap, fmt);
@@ -188,6 +190,7 @@ int model_numa_cleanup(struct model *m)
 					m->n_meminfo = n;
 					return -1;
 				}
+				m->numa_facts |= MODEL_NUMA_SELF_OVERLAP;
 				model_numa_line(m, "Warning: node %d [mem 0x%08llx-0x%08llx] overlaps with itself [mem 0x%08llx-0x%08llx]",
 				     bi->node, (unsigned long long)bi->start, (unsigned long long)bi->end - 1,
 				     (unsigned long long)bj->start, (unsigned long long)bj->end - 1);
@@ -202,6 +205,7 @@ int model_numa_cleanup(struct model *m)
 					break;
 			if (k < n)
 				continue;
+			m->numa_facts |= MODEL_NUMA_MERGED;
 			model_numa_line(m, "NUMA: Node %d [mem 0x%08llx-0x%08llx] + [mem 0x%08llx-0x%08llx] -> [mem 0x%08llx-0x%08llx]",
 			     bi->node, (unsigned long long)bi->start, (unsigned long long)bi->end - 1,
 			     (unsigned long long)bj->start, (unsigned long long)bj->end - 1, (unsigned long long)start,
@@ -236,6 +240,8 @@ static bool covers_memory(struct model *m)
 static void reason(struct model *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void reason(struct model *m, const char *fmt, ...)
 {
+	if (m->features_only)
+		return;
 	struct buf b = BUF_INIT;
 	va_list ap;
 	va_start(ap, fmt);

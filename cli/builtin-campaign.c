@@ -32,8 +32,10 @@
 
 /* The nightly matrix when --kernels is not given: the catalogue's default
  * stock/fixed pair, then these, each only when the catalogue has it and
- * the cache holds it (a missing one is named, and the night goes on). */
-static const char *const nightly_extra[] = { "farm-6.12-debug" };
+ * the cache holds it (a missing one is named, and the night goes on): a
+ * current kernel built to notice bugs, and the gcov kernel whose boot
+ * coverage guides the corpus. */
+static const char *const nightly_extra[] = { "farm-6.12-debug", "farm-6.1-gcov" };
 
 static const char help[] =
 "NAME\n"
@@ -101,8 +103,8 @@ static const char help[] =
 "    --strategy NAME   generator strategies (repeatable, or a comma list;\n"
 "                      default: all)\n"
 "    --kernels LIST    as `run --kernels` (default: the nightly matrix: the\n"
-"                      catalogue's default pair plus farm-6.12-debug when it\n"
-"                      is cached)\n"
+"                      catalogue's default pair plus farm-6.12-debug and\n"
+"                      farm-6.1-gcov, each when it is cached)\n"
 "    -j N              boots at a time (default: the number of CPUs)\n"
 "    --from DIR        boot these .topo files first (repeatable)\n"
 "    --corpus DIR      boot a libFuzzer corpus of fuzz/layout_fuzz first\n"
@@ -620,7 +622,7 @@ static int write_outputs(struct campaign *c)
 		   c->corpus.names.n, c->corpus.names.n == 1 ? "" : "s", c->corpus.n_features, c->corpus.n_edges,
 		   store_campaign_seconds(c->store, c->cfg.name));
 	int n_new = 0, rc = EXIT_OK;
-	if (campaign_summary(&sum, c->out, c->cfg.name, c->kernel_names, c->nk, header.s, &n_new, &err) != 0) {
+	if (campaign_summary(&sum, c->out, c->cfg.name, c->kernel_names, c->nk, c->plan, c->n_plan, header.s, &n_new, &err) != 0) {
 		fprintf(stderr, "topofarm campaign: cannot write the summary: %s\n", err);
 		free(err);
 		buf_free(&header);

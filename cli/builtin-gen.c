@@ -3,6 +3,7 @@
 #include "cli/verb.h"
 #include "topologies/gen.h"
 #include "topologies/layout_features.h"
+#include "topologies/topo_binary.h"
 #include "topologies/topo_edit.h"
 #include "common/buf.h"
 #include "common/fsutil.h"
@@ -106,7 +107,8 @@ static int from_corpus(const char *corpus, const char *out)
 			/* Tell apart what does not parse from what is not valid or bootable. */
 			struct topology t;
 			struct topo_error err;
-			if (topo_parse(text, len, path, &t, &err)) {
+			if (topo_is_binary((const uint8_t *)text, len) ? topo_decode((const uint8_t *)text, len, &t)
+								       : topo_parse(text, len, path, &t, &err)) {
 				unparsable++;
 			} else {
 				rejected++;

@@ -18,10 +18,24 @@
 
 #define CAMPAIGN_CHUNK 8            /* layouts planned at a time; the corpus is updated between chunks */
 #define CAMPAIGN_MUTATE_DEFAULT 500 /* permille of planned layouts that mutate a corpus layout */
-/* New kernel edges a layout must reach to be kept for them. Any new edge
- * counts: the boot-to-boot noise of one layout on one gcov kernel is not
- * measured yet; raise this when it is (docs/campaign.md). */
-#define CAMPAIGN_EDGE_MIN 1
+/* New kernel edges a layout must reach on one kernel to be kept for them,
+ * as a share (permille) of the edges its run reached there. Two boots of
+ * one layout differ by timers, RCU and kthreads touching mm/: the second
+ * and third boot still add 0.1-0.6% to the union of the earlier ones, and
+ * keep doing so. Runtime steps (hot-add, online, offline, CPU down/up) race
+ * with the guest and take one path or another: up to ~7% between two boots,
+ * but once both paths are seen they add nothing, so a lower bar than that
+ * costs at most a corpus entry per racy path, while a higher one would drop
+ * real hotplug layouts (hotplug-slots reaches ~9% two-node never does).
+ * Measured in docs/coverage.md "Noise"; tests/test_coverage_boot.c checks
+ * the rule against real boots. */
+#define CAMPAIGN_EDGE_NOISE_BOOT 10    /* permille: a layout without runtime steps */
+#define CAMPAIGN_EDGE_NOISE_STEPS 50   /* permille: a layout with runtime steps */
+/* The new edges (of one kernel) a layout needs to be kept for its edges. */
+long long campaign_edge_threshold(size_t run_edges, bool runtime_steps);
+/* Does the topology have steps that change the machine at run time (all
+ * but probe and sleep)? */
+bool campaign_has_runtime_steps(const char *topo_text);
 
 struct campaign_config {
 	const char *name;             /* the campaign's name in the store */
@@ -91,9 +105,15 @@ char *campaign_recreate(struct store *s, const struct store_plan_entry *e, char 
 /* The e-mail summary of campaign `campaign` in results_dir, syzbot style:
  * new crash buckets first (title, kernels, count, verdict of each adjacent
  * kernel pair, the smallest .topo of the bucket inline), then new
- * divergences, then known buckets. *n_new gets new buckets + divergences.
+ * divergences, then known buckets, then what each strategy of the plan
+ * gave (campaign_by_strategy). *n_new gets new buckets + divergences.
  * 0, or -1 with *err. */
 int campaign_summary(struct buf *out, const char *results_dir, const char *campaign, char *const *kernels, int nk,
-		     const char *header, int *n_new, char **err);
+		     const struct store_plan_entry *plan, int n_plan, const char *header, int *n_new, char **err);
+struct report_data;
+/* The summary's "BY STRATEGY" table: per strategy (or mutate/file) of the
+ * plan, layouts, boots, crash and divergence runs, buckets, layouts kept,
+ * distinct gcov edges. Nothing when the plan is empty. */
+void campaign_by_strategy(struct buf *out, const struct report_data *d, const struct store_plan_entry *plan, int n_plan);
 
 #endif

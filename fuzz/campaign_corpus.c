@@ -8,6 +8,7 @@
  * decisions before it, so a resumed campaign replays them exactly. */
 #include "fuzz/campaign.h"
 #include "results/triage.h"
+#include "topologies/topo.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,12 +67,34 @@ static int new_features(struct campaign_corpus *c, const struct store_plan_entry
 	return fresh;
 }
 
-/* New kernel edges of the entry's runs, kernel by kernel: counted, then
- * marked seen. A kernel without gcov adds nothing. */
+long long campaign_edge_threshold(size_t run_edges, bool runtime_steps)
+{
+	long long permille = runtime_steps ? CAMPAIGN_EDGE_NOISE_STEPS : CAMPAIGN_EDGE_NOISE_BOOT;
+	long long t = (long long)(run_edges / 1000) * permille + (long long)(run_edges % 1000) * permille / 1000;
+	return t > 0 ? t : 1;
+}
+
+bool campaign_has_runtime_steps(const char *topo_text)
+{
+	struct topology t;
+	struct topo_error err;
+	if (topo_parse(topo_text, strlen(topo_text), "<input>", &t, &err))
+		return false;
+	bool steps = false;
+	for (int i = 0; i < t.n_steps && !steps; i++)
+		steps = t.steps[i].kind != STEP_PROBE && t.steps[i].kind != STEP_SLEEP;
+	topo_free(&t);
+	return steps;
+}
+
+/* New kernel edges of the entry's runs, kernel by kernel: all of them are
+ * marked seen; returned is the count on the kernels where they clear the
+ * noise threshold (campaign_edge_threshold), the ones the layout is kept for. */
 static long long new_edges(struct campaign_corpus *c, struct store *s, const struct store_plan_entry *e,
 			   char *const *kernels, int nk)
 {
 	long long fresh = 0;
+	int steps = -1;   /* parsed when first needed */
 	for (int k = 0; k < nk; k++) {
 		struct edge_set got = { 0 };
 		char *err = NULL;
@@ -88,9 +111,13 @@ static long long new_edges(struct campaign_corpus *c, struct store *s, const str
 			c->edges = xrealloc(c->edges, sizeof *c->edges * (size_t)c->edge_kernels.n);
 			c->edges[ki] = (struct edge_set){ 0 };
 		}
+		size_t reached = got.n;
 		long long n = (long long)edge_set_merge(&c->edges[ki], &got);
-		fresh += n;
 		c->n_edges += n;
+		if (steps < 0)
+			steps = campaign_has_runtime_steps(e->text);
+		if (n >= campaign_edge_threshold(reached, steps))
+			fresh += n;
 		edge_set_free(&got);
 	}
 	return fresh;
@@ -151,7 +178,7 @@ char *campaign_corpus_judge(struct campaign_corpus *c, struct store *s, const st
 			c->new_divergences++;
 		else
 			c->new_buckets++;
-	} else if (edges >= CAMPAIGN_EDGE_MIN) {
+	} else if (edges > 0) {
 		why = xasprintf("%lld new kernel edge%s", edges, edges == 1 ? "" : "s");
 	} else if (fresh) {
 		why = xasprintf("%d new feature%s", fresh, fresh == 1 ? "" : "s");

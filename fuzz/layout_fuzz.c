@@ -1,9 +1,11 @@
 /* fuzz/layout_fuzz.c: the structure-aware libFuzzer harness over layouts.
- * Inputs are .topo texts. The custom mutator parses one, applies a mutation
- * operation of the generator (topologies/gen.h: the same operations the
- * strategies are built from) and prints it back; the custom crossover
- * gives one layout a whole part of another (machine, command line,
- * firmware tables, hotplug steps). The mutator itself is
+ * Inputs are topologies in the compact binary form of
+ * topologies/topo_binary.h (the mutator writes nothing else; .topo text,
+ * as in a seed corpus, is read too). The custom mutator decodes one,
+ * applies a mutation operation of the generator (topologies/gen.h: the same
+ * operations the strategies are built from) and encodes it back; the custom
+ * crossover gives one layout a whole part of another (machine, command
+ * line, firmware tables, hotplug steps). The mutator itself is
  * topologies/layout_mutate.c, shared with the campaign. Every input libFuzzer tries is thus a
  * valid, bootable layout. The coverage signal is not code
  * coverage (the libraries are built without it) but the layout's features
@@ -11,20 +13,26 @@
  * exported as libFuzzer extra counters:
  * the corpus keeps layouts that differ in ways the kernel can notice.
  * `topofarm gen --from-corpus` turns the corpus into .topo files.
- * Two caches keep text round trips off the hot path: parsed corpus entries
- * and mutants (the mutator reads the parsed entry in place instead of
- * parsing its text again, and a mutant's parse is kept as it was built;
- * libFuzzer mutates each mutant up to -mutate_depth times),
- * and the features of the mutant just printed (the run that follows finds
- * them by the text's hash; any other input takes the full parse, validate,
- * lay out and extract path). The sanitizer build (layout_fuzz, built with
- * LAYOUT_FUZZ_VERIFY) never trusts the feature cache: it recomputes and
- * aborts if printing and parsing a mutant changed its features.
+ * The model runs as model_compute_features() (no text formatted; the same
+ * features as the full model, tests/test_gen.c checks that).
+ * Two caches keep decoding off the hot path: decoded corpus entries
+ * and mutants (the mutator reads the decoded entry in place, and a
+ * mutant's structure is kept as it was built; libFuzzer mutates each
+ * mutant up to -mutate_depth times), and the features of the mutant just
+ * encoded (the run that follows finds them by the input's hash; any other
+ * input takes the full decode, validate, lay out and extract path). The
+ * sanitizer build (layout_fuzz, built with LAYOUT_FUZZ_VERIFY) never trusts
+ * the feature cache: it recomputes and aborts if encoding and decoding a
+ * mutant changed its features or its printed .topo text.
+ * Built with LAYOUT_FUZZ_TEXT it is the previous harness (inputs are .topo
+ * text printed by the mutator, the full model), which bench/fuzz runs as
+ * the old side of its speed ratio.
  * With LAYOUT_FUZZ_STATS=1 it counts the distinct features and feature
  * sets it reached and prints them at exit (bench/fuzz compares that with `gen`). */
 #include "topologies/gen.h"
 #include "topologies/layout_features.h"
 #include "topologies/layout_mutate.h"
+#include "topologies/topo_binary.h"
 #include "topologies/topo_edit.h"
 #include "acpi-gen/model.h"
 #include <stdint.h>
@@ -128,6 +136,15 @@ static void remember_parsed(uint64_t h, size_t size, struct topology *t)
 	p->used = true;
 }
 
+/* An input as a topology: the binary form, or .topo text. 0 or -1. */
+static int read_input(const uint8_t *data, size_t size, struct topology *t)
+{
+	if (topo_is_binary(data, size))
+		return topo_decode(data, size, t);
+	struct topo_error err;
+	return topo_parse((const char *)data, size, "fuzz", t, &err);
+}
+
 /* The cached parse itself (read only; valid until the next remember_parsed). */
 static const struct topology *parse_peek(const uint8_t *data, size_t size)
 {
@@ -136,8 +153,7 @@ static const struct topology *parse_peek(const uint8_t *data, size_t size)
 	if (p->used && p->hash == h && p->len == size)
 		return &p->t;
 	struct topology t;
-	struct topo_error err;
-	if (topo_parse((const char *)data, size, "fuzz", &t, &err))
+	if (read_input(data, size, &t))
 		return NULL;
 	remember_parsed(h, size, &t);
 	return &p->t;
@@ -151,8 +167,7 @@ static bool parse_cached(const uint8_t *data, size_t size, struct topology *out)
 		topo_clone(&p->t, out);
 		return true;
 	}
-	struct topo_error err;
-	if (topo_parse((const char *)data, size, "fuzz", out, &err))
+	if (read_input(data, size, out))
 		return false;
 	struct topology keep;
 	topo_clone(out, &keep);
@@ -190,19 +205,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 #endif
 	struct topology t;
-	struct topo_error err;
-	if (topo_parse((const char *)data, size, "fuzz", &t, &err)) {
+	if (read_input(data, size, &t)) {
 		feature_counters[NOT_A_LAYOUT] = 1;
 		return 0;
 	}
 	struct model m;
+	/* The checking build runs the full model here: the features the
+	 * mutator had from model_compute_features() must be its features. */
+#if defined(LAYOUT_FUZZ_TEXT) || defined(LAYOUT_FUZZ_VERIFY)
 	if (!topo_validate_errors(&t) && model_compute(&t, &m, NULL) == 0) {
+#else
+	struct layout l;
+	if (!topo_validate_errors(&t) && layout_compute(&t, &l, NULL) == 0 && model_compute_features(&t, &l, &m) == 0) {
+#endif
 		if (gen_bootable(&t, &m.layout)) {
 			struct feature_set fs;
 			layout_features(&t, &m, &fs);
 			count_features(&fs);
-			/* The checking build recomputes what the cache had: printing a
-			 * mutant and parsing it back must not change what the kernel sees. */
+			/* The checking build recomputes what the cache had: encoding a
+			 * mutant and decoding it back must not change what the kernel sees. */
 			if (cached && feature_set_hash(&fs) != feature_set_hash(&last_mutant.fs))
 				abort();
 		} else if (cached) {
@@ -214,15 +235,40 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	return 0;
 }
 
-/* Hands the mutant text out (when it fits) as the next input, with its
- * features and its parse t (taken over) for the run and mutations that
- * follow. The input's length, or 0 when it does not fit. */
-static size_t keep_mutant(uint8_t *out, size_t max, const char *text, struct topology *t)
+#ifdef LAYOUT_FUZZ_VERIFY
+/* The binary form must give back what the text form would. */
+static void verify_encoding(const uint8_t *data, size_t n, const struct topology *t)
 {
-	size_t n = strlen(text);
+	struct topology back;
+	if (topo_decode(data, n, &back))
+		abort();
+	char *a = topo_print(t), *b = topo_print(&back);
+	if (strcmp(a, b))
+		abort();
+	free(a), free(b);
+	topo_free(&back);
+}
+#endif
+
+/* Hands the mutant t out (when it fits) as the next input, with its
+ * features and t itself (taken over) for the run and mutations that
+ * follow. The input's length, or 0 when it does not fit. */
+static size_t keep_mutant(uint8_t *out, size_t max, struct topology *t, const char *text)
+{
+	size_t n;
+	if (text) {              /* LAYOUT_FUZZ_TEXT: the previous harness's .topo text */
+		n = strlen(text);
+		if (n <= max)
+			memcpy(out, text, n);
+	} else {
+		n = topo_encode(t, out, max);
+	}
 	if (n > max)
 		return 0;
-	memcpy(out, text, n);
+#ifdef LAYOUT_FUZZ_VERIFY
+	if (!text)
+		verify_encoding(out, n, t);
+#endif
 	last_mutant.hash = text_hash(out, n);
 	last_mutant.len = n;
 	last_mutant.valid = true;
@@ -238,11 +284,24 @@ static size_t fresh(uint8_t *data, size_t max_size, struct rng *r)
 	struct gen_options o = { .seed = rng_next(r), .machine = -1 };
 	char *text = gen_layout(&o, rng_below(r, 1u << 20), NULL);
 	size_t n = text ? strlen(text) : 0;
+#ifdef LAYOUT_FUZZ_TEXT
 	if (!text || n > max_size) {
 		free(text);
 		return 0;
 	}
 	memcpy(data, text, n);
+#else
+	struct topology t;
+	struct topo_error err;
+	if (!text || topo_parse(text, n, "gen", &t, &err)) {
+		free(text);
+		return 0;
+	}
+	n = topo_encode(&t, data, max_size);
+	topo_free(&t);
+	if (n > max_size)
+		n = 0;
+#endif
 	free(text);
 	return n;
 }
@@ -263,11 +322,15 @@ size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsi
 		size_t n = fresh(data, max_size, &r);
 		return n ? n : LLVMFuzzerMutate(data, size, max_size);
 	}
-	char *text;
+	char *text = NULL;
+#ifdef LAYOUT_FUZZ_TEXT
 	int rc = layout_mutant(parent, &r, &t, &last_mutant.fs, &text);
+#else
+	int rc = layout_mutant(parent, &r, &t, &last_mutant.fs, NULL);
+#endif
 	if (rc != 0)
 		return size;
-	size_t n = keep_mutant(data, max_size, text, &t);
+	size_t n = keep_mutant(data, max_size, &t, text);
 	free(text);
 	topo_free(&t);
 	return n ? n : size;
@@ -292,13 +355,21 @@ size_t LLVMFuzzerCustomCrossOver(const uint8_t *data1, size_t size1, const uint8
 	struct model m;
 	last_mutant.valid = false;
 	struct layout l;
+#ifdef LAYOUT_FUZZ_TEXT
 	if (gen_crossover_layout(&a, b, &r, &l) == 0 && model_compute_from_layout(&a, &l, &m) == 0) {
 		layout_features(&a, &m, &last_mutant.fs);
 		model_free(&m);
 		char *text = topo_print(&a);
-		n = keep_mutant(out, max_out, text, &a);
+		n = keep_mutant(out, max_out, &a, text);
 		free(text);
 	}
+#else
+	if (gen_crossover_layout(&a, b, &r, &l) == 0 && model_compute_features(&a, &l, &m) == 0) {
+		layout_features(&a, &m, &last_mutant.fs);
+		model_free(&m);
+		n = keep_mutant(out, max_out, &a, NULL);
+	}
+#endif
 	topo_free(&a);
 	return n;
 }

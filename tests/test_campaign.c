@@ -141,6 +141,58 @@ TEST(campaign_plan_is_deterministic_and_recreated_from_the_store)
 	free(err);
 }
 
+/* Kernel edges clear the boot-to-boot noise before they keep a layout: a
+ * share of the edges the run reached, larger for layouts whose runtime steps
+ * race with the guest (docs/coverage.md "Noise"). */
+TEST(campaign_edges_keep_a_layout_only_above_the_noise)
+{
+	CHECK_INT(campaign_edge_threshold(7524, false), 75);
+	CHECK_INT(campaign_edge_threshold(7986, true), 399);
+	CHECK_INT(campaign_edge_threshold(3, false), 1);
+	CHECK_INT(campaign_edge_threshold(0, true), 1);
+	CHECK(!campaign_has_runtime_steps("name a\nmemory 1G\nnode 0 mem=1G cpus=0\nstep probe nodes\nstep sleep 1\n"));
+	CHECK(campaign_has_runtime_steps("name a\nmemory 1G\nhotplug slots=2 maxmem=4G\nnode 0 mem=1G cpus=0\n"
+					 "step hot-add d1 node=0 size=128M\n"));
+	CHECK(campaign_has_runtime_steps("name a\ncpus 2\nmemory 1G\nnode 0 mem=512M cpus=0\nnode 1 mem=512M cpus=1\n"
+					 "step cpu-down 1\n"));
+	struct store *s;
+	char *err = NULL;
+	REQUIRE(store_open(test_tmpdir(), &s, &err) == 0);
+	struct campaign_corpus corpus;
+	campaign_corpus_init(&corpus);
+	struct campaign_config c = config("noise", 5, 0);
+	struct store_plan_entry e[3];
+	REQUIRE(plan_n(&c, &corpus, 0, 3, e) == 3);
+	REQUIRE(store_plan_add(s, "noise", e, 3, &err) == 0);
+	static uint64_t ids[1300];
+	for (int i = 0; i < 1300; i++)
+		ids[i] = (uint64_t)i;
+	char *k[] = { "k1" };
+	int threshold[3];
+	for (int i = 0; i < 3; i++)
+		threshold[i] = campaign_has_runtime_steps(e[i].text) ? CAMPAIGN_EDGE_NOISE_STEPS : CAMPAIGN_EDGE_NOISE_BOOT;
+	/* e0 reaches 1000 edges; e1 the same 1000 shifted by a few (noise); e2
+	 * well past the threshold of its kind. */
+	int shift1 = threshold[1] / 2, shift2 = threshold[2] * 3;
+	add_run_edges(s, "noise", &e[0], "k1", OUTCOME_PASS, NULL, ids, 1000);
+	add_run_edges(s, "noise", &e[1], "k1", OUTCOME_PASS, NULL, ids + shift1, 1000);
+	add_run_edges(s, "noise", &e[2], "k1", OUTCOME_PASS, NULL, ids + shift2, 1000);
+	char *why[3];
+	for (int i = 0; i < 3; i++)
+		why[i] = campaign_corpus_judge(&corpus, s, &e[i], k, 1);
+	CHECK_STR(why[0], "1000 new kernel edges");
+	CHECK(strstr(why[1], "kernel edge") == NULL);   /* kept for features at most */
+	char want[64];
+	snprintf(want, sizeof want, "%d new kernel edges", shift2 - shift1);
+	CHECK_STR(why[2], want);
+	CHECK_INT(corpus.n_edges, 1000 + shift2);   /* the noise edges are still marked seen */
+	for (int i = 0; i < 3; i++)
+		free(why[i]), campaign_plan_entry_free(&e[i]);
+	campaign_corpus_free(&corpus);
+	store_close(s);
+	free(err);
+}
+
 TEST(campaign_corpus_keeps_new_buckets_divergences_and_features)
 {
 	struct store *s;
@@ -230,7 +282,9 @@ TEST(campaign_summary_new_buckets_first_with_the_smallest_reproducer)
 	struct buf out = BUF_INIT;
 	char *k[] = { "stock", "fixed" };
 	int n_new = -1;
-	REQUIRE(campaign_summary(&out, dir, "n2", k, 2, "HEADER\n", &n_new, &err) == 0);
+	free(e[1].corpus);
+	e[1].corpus = xstrdup("new crash bucket: x");   /* as the corpus rule would have said */
+	REQUIRE(campaign_summary(&out, dir, "n2", k, 2, e, 5, "HEADER\n", &n_new, &err) == 0);
 	CHECK_INT(n_new, 2);
 	const char *t = out.s;
 	CHECK_CONTAINS(t, "HEADER\n1 new crash bucket, 1 new divergence, 1 known bucket.");
@@ -252,6 +306,31 @@ TEST(campaign_summary_new_buckets_first_with_the_smallest_reproducer)
 	CHECK_CONTAINS(b, first_line);
 	CHECK(strstr(div, "divergence in Zone ranges") && strstr(div, "divergence in Zone ranges") < known);
 	CHECK_CONTAINS(known, "kernel BUG in set_pfnblock_flags_mask\n  seen by an earlier campaign; 1 run on stock (1)");
+	/* Last, what each strategy of the plan gave: n2's runs per entry
+	 * (boots, crash runs, divergence runs, buckets), the kept one, no edges. */
+	const char *by = strstr(t, "== BY STRATEGY ==");
+	REQUIRE(by && by > known);
+	static const int boots[5] = { 2, 2, 1, 1, 0 }, crashes[5] = { 1, 1, 0, 1, 0 }, divs[5] = { 0, 0, 1, 0, 0 };
+	static const int bucket[5] = { 1, 1, 2, 3, 0 };   /* which title: e0 and e1 share one */
+	for (int i = 0; i < 5; i++) {
+		const char *label = e[i].origin.strategy;
+		bool first = true;
+		for (int j = 0; j < i; j++)
+			first &= strcmp(e[j].origin.strategy, label) != 0;
+		if (!first)
+			continue;
+		int layouts = 0, b = 0, c = 0, d = 0, kept = 0, seen[4] = { 0 }, buckets = 0;
+		for (int j = 0; j < 5; j++) {
+			if (strcmp(e[j].origin.strategy, label))
+				continue;
+			layouts++, b += boots[j], c += crashes[j], d += divs[j], kept += j == 1;
+			if (bucket[j] && !seen[bucket[j]])
+				seen[bucket[j]] = 1, buckets++;
+		}
+		char *row = xasprintf("  %-22s %7d %6d %7d %7d %11d %5d %7s\n", label, layouts, b, c, buckets, d, kept, "-");
+		CHECK_CONTAINS(by, row);
+		free(row);
+	}
 	free(want), free(first_line);
 	buf_free(&out);
 	for (int i = 0; i < 5; i++)

@@ -3,7 +3,9 @@
  * the same bytes; 10,000 layouts over every strategy pass `check` and stay
  * bootable; each strategy makes layouts of the bug class it claims; each
  * file's source line recreates it exactly; mutations keep layouts valid;
- * a corpus becomes named, checked files. Slow: the libFuzzer layout harness
+ * a corpus (.topo text or the harness's binary form) becomes named, checked
+ * files; the harness's fast path (model_compute_features, the binary form)
+ * gives exactly the full model's features and the same topology. Slow: the libFuzzer layout harness
  * builds and runs from a scratch corpus; a sample of every strategy boots
  * on farm-6.1 with no infra outcome, and QEMU starts on 40 layouts of
  * every strategy (it refuses none). */
@@ -11,6 +13,8 @@
 #include "tests/util.h"
 #include "topologies/gen.h"
 #include "topologies/layout_features.h"
+#include "topologies/layout_mutate.h"
+#include "topologies/topo_binary.h"
 #include "topologies/topo_load.h"
 #include "acpi-gen/layout.h"
 #include "common/buf.h"
@@ -152,6 +156,104 @@ TEST(gen_ten_thousand_layouts_pass_check_and_stay_in_their_class)
 			test_fail(__FILE__, __LINE__, "strategy %s: %d of %d layouts are not of its bug class",
 				  gen_strategies[k].name, out_of_class[k], per_strategy[k]);
 	}
+}
+
+/* The features of t: from the full model, or from the harness's
+ * features-only model. 0, or -1 when t has no layout. */
+static int features_of(const struct topology *t, bool fast, struct feature_set *fs)
+{
+	struct model m;
+	struct layout l;
+	if (fast ? layout_compute(t, &l, NULL) != 0 || model_compute_features(t, &l, &m) != 0 : model_compute(t, &m, NULL) != 0)
+		return -1;
+	layout_features(t, &m, fs);
+	CHECK(!fast || (m.n_numa_lines == 0 && !m.numa_reason));
+	model_free(&m);
+	return 0;
+}
+
+static void check_same_features(const struct topology *t, const char *what, uint64_t i)
+{
+	static struct feature_set full, fast;
+	REQUIRE(features_of(t, false, &full) == 0);
+	REQUIRE(features_of(t, true, &fast) == 0);
+	if (full.n != fast.n || memcmp(full.v, fast.v, sizeof full.v[0] * (size_t)full.n))
+		test_fail(__FILE__, __LINE__, "%s %llu: the features-only model gives %d features, the full model %d (or other ids)",
+			  what, (unsigned long long)i, fast.n, full.n);
+}
+
+/* encode -> decode gives a topology that prints as t does; every cut of
+ * the bytes (a sample of them) is refused. */
+static void check_binary_round_trip(const struct topology *t, const char *what, uint64_t i, bool cuts)
+{
+	size_t n = topo_encode(t, NULL, 0);
+	uint8_t *bin = xmalloc(n);
+	CHECK(topo_encode(t, bin, n) == n);
+	CHECK(topo_is_binary(bin, n));
+	struct topology back;
+	if (topo_decode(bin, n, &back)) {
+		test_fail(__FILE__, __LINE__, "%s %llu: its binary form does not decode", what, (unsigned long long)i);
+		free(bin);
+		return;
+	}
+	char *a = topo_print(t), *b = topo_print(&back);
+	if (strcmp(a, b))
+		test_fail(__FILE__, __LINE__, "%s %llu: decoded binary form prints differently:\n%s\n---\n%s", what,
+			  (unsigned long long)i, a, b);
+	free(a), free(b);
+	topo_free(&back);
+	for (size_t cut = 0; cuts && cut < n; cut += 1 + cut / 8) {
+		CHECK(topo_decode(bin, cut, &back) == -1);
+		CHECK(back.name == NULL && back.n_nodes == 0);
+	}
+	free(bin);
+}
+
+/* The libFuzzer harness's fast path against the full one, on 10,000
+ * generated layouts (every strategy in turn) and a mutant of each tenth
+ * (the inputs the harness itself makes). */
+TEST(fuzz_fast_path_matches_the_full_model_and_text_form)
+{
+	struct rng r;
+	rng_seed(&r, 29, 0);
+	int mutants = 0;
+	for (uint64_t i = 0; i < 10000; i++) {
+		const struct gen_strategy *s = &gen_strategies[i % (uint64_t)gen_n_strategies];
+		char *text = generate(9, i, s->name, -1);
+		REQUIRE(text);
+		struct topology t;
+		struct topo_error err;
+		REQUIRE(topo_parse(text, strlen(text), "gen", &t, &err) == 0);
+		check_same_features(&t, s->name, i);
+		check_binary_round_trip(&t, s->name, i, i % 100 == 0);
+		if (i % 10 == 0) {
+			/* The same draw with text (full model) and without (fast). */
+			struct rng r2 = r;
+			struct topology u, v;
+			static struct feature_set fs_full, fs_fast;
+			char *printed;
+			int rc = layout_mutant(&t, &r, &u, &fs_full, &printed);
+			CHECK_INT(layout_mutant(&t, &r2, &v, &fs_fast, NULL), rc);
+			if (rc == 0) {
+				mutants++;
+				CHECK(fs_full.n == fs_fast.n && !memcmp(fs_full.v, fs_fast.v, sizeof fs_full.v[0] * (size_t)fs_full.n));
+				check_same_features(&u, "mutant of", i);
+				check_binary_round_trip(&u, "mutant of", i, false);
+				char *again = topo_print(&v);
+				CHECK_STR(again, printed);
+				free(again), free(printed);
+				topo_free(&u);
+				topo_free(&v);
+			}
+		}
+		topo_free(&t);
+		free(text);
+	}
+	CHECK(mutants > 900);
+	/* Bytes that are no binary form are refused, not read. */
+	struct topology t;
+	CHECK(topo_decode((const uint8_t *)"name x\n", 7, &t) == -1);
+	CHECK(!topo_is_binary((const uint8_t *)"name x\n", 7));
 }
 
 TEST(gen_machine_option_forces_the_machine)
@@ -326,7 +428,20 @@ TEST(gen_from_corpus_names_and_checks_entries)
 	for (uint64_t i = 0; i < 6; i++) {
 		char *text = generate(5, i, NULL, -1);
 		char *p = xasprintf("%s/%016llx", corpus, (unsigned long long)(i * 7919));
-		REQUIRE(write_file_str(p, text) == 0);
+		if (i % 2) {
+			/* What the harness writes: the binary form. */
+			struct topology t;
+			struct topo_error err;
+			REQUIRE(topo_parse(text, strlen(text), "gen", &t, &err) == 0);
+			size_t n = topo_encode(&t, NULL, 0);
+			uint8_t *bin = xmalloc(n);
+			topo_encode(&t, bin, n);
+			REQUIRE(write_file(p, bin, n) == 0);
+			free(bin);
+			topo_free(&t);
+		} else {
+			REQUIRE(write_file_str(p, text) == 0);
+		}
 		free(p), free(text);
 	}
 	char *junk = path_join(corpus, "junk");

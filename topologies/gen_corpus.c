@@ -1,8 +1,10 @@
 /* topologies/gen_corpus.c: one entry of a libFuzzer corpus of the layout
- * harness (fuzz/layout_fuzz) as a named, checked topology: what
+ * harness (fuzz/layout_fuzz: .topo text or the binary form of
+ * topologies/topo_binary.h) as a named, checked topology: what
  * `topofarm gen --from-corpus` writes and what `topofarm campaign --corpus`
  * boots (see topologies/gen.h). */
 #include "topologies/gen.h"
+#include "topologies/topo_binary.h"
 #include "topologies/topo_edit.h"
 #include "common/buf.h"
 #include "common/sha256.h"
@@ -14,8 +16,21 @@ char *gen_corpus_entry(const char *text, size_t len, const char *entry_name, cha
 {
 	struct topology t;
 	struct topo_error err;
-	if (topo_parse(text, len, entry_name, &t, &err))
+	if (topo_is_binary((const uint8_t *)text, len)) {
+		/* The harness's own form: decoded, then taken through the text
+		 * form so the entry is exactly what a file of it parses to. */
+		struct topology b;
+		if (topo_decode((const uint8_t *)text, len, &b))
+			return NULL;
+		char *printed = topo_print(&b);
+		topo_free(&b);
+		int rc = topo_parse(printed, strlen(printed), entry_name, &t, &err);
+		free(printed);
+		if (rc)
+			return NULL;
+	} else if (topo_parse(text, len, entry_name, &t, &err)) {
 		return NULL;
+	}
 	if (!gen_acceptable(&t)) {
 		topo_free(&t);
 		return NULL;

@@ -25,6 +25,8 @@ enum kind {
 	K__COUNT
 };
 
+_Static_assert(K__COUNT <= FEATURE_KINDS, "a feature kind beyond FEATURE_KINDS");
+
 static const char *const kind_names[K__COUNT] = {
 	"machine", "e820-adjacency", "ram-edge", "memory-block", "node-size", "node-shrunk",
 	"node-zones", "node-shape", "node-boundary", "srat-entry", "srat-anomaly",

@@ -24,10 +24,12 @@ int layout_mutant(const struct topology *parent, struct rng *r, struct topology 
 			done++;
 		}
 		struct model m;
-		if (done == rounds && model_compute_from_layout(&t, &l, &m) == 0) {
+		/* Without text wanted, the model skips its own text too. */
+		if (done == rounds && (text ? model_compute_from_layout(&t, &l, &m) : model_compute_features(&t, &l, &m)) == 0) {
 			layout_features(&t, &m, fs);
 			model_free(&m);
-			*text = topo_print(&t);
+			if (text)
+				*text = topo_print(&t);
 			*out = t;
 			return 0;
 		}

@@ -12,7 +12,9 @@
 #define LAYOUT_MUTATE_ATTEMPTS 16   /* fresh tries from the parent before giving up */
 
 /* A mutant of parent drawn from r. Returns 0 with *out (caller topo_frees),
- * *fs its features and *text its canonical text (caller frees); -1 when no
+ * *fs its features and, when text is not NULL, *text its canonical text
+ * (caller frees; the full model runs then, else model_compute_features,
+ * which gives the same features without formatting any text); -1 when no
  * attempt gave a layout the generator accepts (nothing to free). The result
  * depends only on parent and r's state. */
 int layout_mutant(const struct topology *parent, struct rng *r, struct topology *out, struct feature_set *fs,

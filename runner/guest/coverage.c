@@ -20,7 +20,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -219,11 +218,9 @@ static void dump_object(size_t k, const char *path, const char *name, uint64_t *
 
 int coverage_dump(const char *dir)
 {
-	struct stat st;
 	if (!dir) {
 		dir = GCOV_ROOT;
-		if (stat(dir, &st) != 0 &&
-		    (mount("debugfs", DEBUGFS, "debugfs", 0, NULL) != 0 || stat(dir, &st) != 0))
+		if (!debugfs_ready(dir))
 			return 0;       /* no debugfs or no gcov: a kernel without coverage */
 	}
 	struct paths files = { 0 };

@@ -1558,5 +1558,6 @@ int main(int argc, char **argv)
 	int rc = run_plan(plan);
 	free(plan);
 	coverage_dump(NULL);
+	kmemleak_scan();
 	return rc;
 }

@@ -1,7 +1,9 @@
 /* runner/guest/probe.h: what the probe's parts share (the probe is one
- * static binary: probe.c runs the plan, coverage.c dumps gcov counters). */
+ * static binary: probe.c runs the plan, coverage.c dumps gcov counters,
+ * kmemleak.c asks for a leak scan). */
 #ifndef RUNNER_GUEST_PROBE_H
 #define RUNNER_GUEST_PROBE_H
+#include <stdbool.h>
 #include <stddef.h>
 
 #define TAG "@@TOPOFARM "
@@ -22,5 +24,11 @@ char *read_big(const char *path, size_t max, size_t *lenp);
  * (probe --coverage DIR, for tests on the host). Never fails the plan;
  * returns the number of objects dumped (0: no gcov). */
 int coverage_dump(const char *dir);
+
+/* Is path there, after mounting debugfs if it was not? */
+bool debugfs_ready(const char *path);
+/* After the plan: on a kernel with kmemleak, one scan, so the leaks of this
+ * boot are printed (kmemleak.verbose=1) before it ends. */
+void kmemleak_scan(void);
 
 #endif
