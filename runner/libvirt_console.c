@@ -7,6 +7,7 @@
 #include "common/buf.h"
 #include "common/fsutil.h"
 #include <errno.h>
+#include <signal.h>
 #include <libvirt/libvirt-qemu.h>
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
@@ -381,6 +382,7 @@ static void check_state(void)
 int libvirt_console_main(const char *uri, const char *xml_path, const char *qmp_path, const char *console_volume)
 {
 	lv_quiet_errors();
+	signal(SIGPIPE, SIG_IGN);   /* a lost host is exit 75, not death by SIGPIPE */
 	if (virEventRegisterDefaultImpl() != 0) {
 		fprintf(stderr, "libvirt-console: cannot start libvirt's event loop: %s\n", lv_error());
 		return 1;

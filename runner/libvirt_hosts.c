@@ -8,6 +8,7 @@
 #include "common/sha256.h"
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 #include <stdio.h>
@@ -182,13 +183,31 @@ static virConnectPtr host_conn(struct lv_host *h, char **err)
 	if (h->conn)
 		virConnectClose(h->conn);
 	lv_quiet_errors();
+	/* A daemon that goes away mid-call must be an error, not SIGPIPE
+	 * killing the whole run: libvirt's client writes to plain sockets. */
+	signal(SIGPIPE, SIG_IGN);
 	h->conn = virConnectOpen(h->uri);
 	if (!h->conn) {
 		*err = xasprintf("cannot connect to %s: %s", h->uri, lv_error());
 		return NULL;
 	}
 	h->down = false;
+	for (int i = 0; i < h->n_lost_domains; i++) {
+		virDomainPtr d = virDomainLookupByName(h->conn, h->lost_domains[i]);
+		if (d) {
+			virDomainDestroy(d);
+			virDomainFree(d);
+		}
+		free(h->lost_domains[i]);
+	}
+	h->n_lost_domains = 0;
 	return h->conn;
+}
+
+void lv_host_lost_domain(struct lv_host *h, const char *name)
+{
+	h->lost_domains = xrealloc(h->lost_domains, (size_t)(h->n_lost_domains + 1) * sizeof *h->lost_domains);
+	h->lost_domains[h->n_lost_domains++] = xstrdup(name);
 }
 
 static const char *content_hash(struct lv_farm *f, const char *path, char **err)
@@ -356,7 +375,9 @@ void lv_farm_free(struct lv_farm *f)
 			virConnectClose(h->conn);
 		for (int j = 0; j < h->n_staged; j++)
 			free(h->staged[j].local_hash), free(h->staged[j].remote_path);
-		free(h->staged), free(h->uri), free(h->down_why);
+		for (int j = 0; j < h->n_lost_domains; j++)
+			free(h->lost_domains[j]);
+		free(h->staged), free(h->uri), free(h->down_why), free(h->lost_domains);
 	}
 	for (int i = 0; i < f->n_hashes; i++)
 		free(f->hashes[i].path), free(f->hashes[i].hash);

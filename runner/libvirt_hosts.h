@@ -31,6 +31,8 @@ struct lv_host {
 	void *conn;                   /* virConnectPtr, opened on first use */
 	struct lv_staged *staged;     /* what is known to be on the host */
 	int n_staged;
+	char **lost_domains;          /* domains of boots lost with the host: destroyed when it is back */
+	int n_lost_domains;
 	int boots, uploads;           /* counters for the summary */
 	double upload_seconds;
 };
@@ -61,6 +63,10 @@ struct lv_host *lv_farm_wait_pick(struct lv_farm *f);
  * host does not have it. Returns NULL with *err (the host is then down). */
 char *lv_host_stage(struct lv_farm *f, struct lv_host *h, const char *local_path, char **err);
 void lv_host_mark_down(struct lv_host *h, const char *why);
+/* A boot on H was lost with the connection; its domain NAME may still run
+ * there (libvirtd forgets auto-destroy when it restarts): it is destroyed
+ * when the host is connected again. */
+void lv_host_lost_domain(struct lv_host *h, const char *name);
 void lv_farm_free(struct lv_farm *f);
 
 #endif

@@ -241,6 +241,14 @@ static void clear_run_dir(struct boot *b)
 	}
 }
 
+/* The libvirt domain of a run: the layout's name and the run directory's hash. */
+static char *domain_name(const char *layout, const char *run_dir)
+{
+	char hash[65];
+	sha256_hex(run_dir, strlen(run_dir), hash);
+	return xasprintf("topofarm-%.40s-%.12s", layout, hash);
+}
+
 /* The libvirt backend's "QEMU": `topofarm libvirt-console` on a domain
  * whose kernel and initrd are the host's copies. */
 static void libvirt_argv(const struct boot_request *rq, struct boot *b, const char *initrd, struct strv *out)
@@ -255,9 +263,7 @@ static void libvirt_argv(const struct boot_request *rq, struct boot *b, const ch
 		b->setup_error = xasprintf("%s: %s", LV_EXIT_HOST_LOST_TEXT, err ? err : "?");
 		goto out;
 	}
-	char hash[65];
-	sha256_hex(b->rec.dir, strlen(b->rec.dir), hash);
-	char *name = xasprintf("topofarm-%.40s-%.12s", rq->topo->name, hash);
+	char *name = domain_name(rq->topo->name, b->rec.dir);
 	/* QEMU also writes the console to a file in the host's pool: the pty
 	 * loses what libvirt had not read yet when it kills QEMU at the guest's
 	 * power-off or reboot, and the helper takes that tail from the file. */
@@ -466,6 +472,9 @@ static void decide_end(struct boot *b, int status, struct run_record *r)
 		r->end = RUN_END_INFRA;
 		r->end_detail = xasprintf("%s: %s", LV_EXIT_HOST_LOST_TEXT, b->host->uri);
 		lv_host_mark_down(b->host, r->end_detail);
+		char *name = domain_name(r->layout_name, r->dir);
+		lv_host_lost_domain(b->host, name);
+		free(name);
 	} else if (r->end == RUN_END_QEMU_EXIT && silent && br.qemu_exit != 0)
 		r->end = RUN_END_INFRA, r->end_detail = xasprintf("QEMU refused its arguments or could not start (exit %d): %s",
 								    br.qemu_exit, qerr ? qerr : "no message");

@@ -241,8 +241,13 @@ SLOW_TEST(libvirt_backend_matches_qemu_backend_on_every_describable_topology)
 	CHECK_INT(rl, rq);
 	for (int i = 0; i < names.n; i++) {
 		struct verdict q, l;
-		if (!read_verdict(qout, names.v[i], &q) || !read_verdict(lout, names.v[i], &l)) {
-			test_fail(__FILE__, __LINE__, "%s: a run record is missing", names.v[i]);
+		bool have_q = read_verdict(qout, names.v[i], &q), have_l = read_verdict(lout, names.v[i], &l);
+		if (!have_q || !have_l) {
+			test_fail(__FILE__, __LINE__, "%s: a run record is missing (%s)", names.v[i], have_q ? "libvirt" : "QEMU");
+			if (have_q)
+				verdict_free(&q);
+			if (have_l)
+				verdict_free(&l);
 			continue;
 		}
 		if (strcmp(q.outcome, l.outcome) || strcmp(q.title, l.title) || q.divergences != l.divergences)
@@ -412,6 +417,7 @@ SLOW_TEST(libvirt_farm_of_two_uris_shares_runs_and_survives_a_stopped_libvirtd)
 	}
 	REQUIRE(child > 0);
 	bool stopped = false;
+	int status = 0;
 	for (int i = 0; i < 3000 && started && !stopped; i++) {   /* 10 min: domain starts took 60-100 s here */
 		if (some_run_is_booting(fout)) {
 			libvirt_daemons("stop-libvirtd");
@@ -419,13 +425,12 @@ SLOW_TEST(libvirt_farm_of_two_uris_shares_runs_and_survives_a_stopped_libvirtd)
 			libvirt_daemons("start");
 			stopped = true;
 		}
-		if (waitpid(child, NULL, WNOHANG) == child) {
+		if (waitpid(child, &status, WNOHANG) == child) {
 			child = 0;
 			break;
 		}
 		usleep(200000);
 	}
-	int status = 0;
 	if (child > 0) {
 		for (int i = 0; i < 1200 && waitpid(child, &status, WNOHANG) == 0; i++)
 			sleep(1);
@@ -444,17 +449,22 @@ SLOW_TEST(libvirt_farm_of_two_uris_shares_runs_and_survives_a_stopped_libvirtd)
 			fprintf(stderr, "  farm: %.*s\n", (int)n, l);
 		l = nl ? nl + 1 : l + n;
 	}
-	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	if (!(WIFEXITED(status) && WEXITSTATUS(status) == 0))
-		fprintf(stderr, "%s\n", farm_log ? farm_log : "");
+		test_fail(__FILE__, __LINE__, "the farm run ended with %s %d:\n%s", WIFEXITED(status) ? "exit" : "signal",
+			  WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status), farm_log ? farm_log : "");
 
 	/* Same final verdicts; runs on both hosts; the lost runs were infra, then booted again. */
 	bool local = false, remote = false;
 	int infra = 0;
 	for (int i = 0; i < paths.n; i++) {
 		struct verdict q, f;
-		if (!read_verdict(qout, layouts[i], &q) || !read_verdict(fout, layouts[i], &f)) {
-			test_fail(__FILE__, __LINE__, "%s: a run record is missing", layouts[i]);
+		bool have_q = read_verdict(qout, layouts[i], &q), have_f = read_verdict(fout, layouts[i], &f);
+		if (!have_q || !have_f) {
+			test_fail(__FILE__, __LINE__, "%s: a run record is missing (%s)", layouts[i], have_q ? "farm" : "QEMU");
+			if (have_q)
+				verdict_free(&q);
+			if (have_f)
+				verdict_free(&f);
 			continue;
 		}
 		if (strcmp(q.outcome, f.outcome) || strcmp(q.title, f.title))
