@@ -21,8 +21,9 @@
 #define LV_EXIT_HOST_LOST 75
 /* Seconds a domain may take to start (libvirtd defining it, QEMU starting,
  * the console attaching) before boot.exp's silence and timeout clocks
- * count: 60-100 s were seen on a loaded 2-core host, where libvirtd
- * re-probed QEMU capabilities before each domain. */
+ * count: about 1 s with a valid capability cache, 60-100 s on a loaded
+ * 2-core host where libvirtd re-probed QEMU before each domain (see
+ * tools/libvirt-daemons). */
 #define LV_START_ALLOWANCE 180
 /* libvirt prints every error on stderr by default; these say it once. */
 void lv_quiet_errors(void);
