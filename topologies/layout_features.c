@@ -7,6 +7,7 @@
  * The model's facts (NUMA init, zones, blocks, sections) come in as kind
  * "model", its ids unchanged (docs/model.md). */
 #include "topologies/layout_features.h"
+#include "acpi-gen/range_edges.h"
 #include "common/size.h"
 #include <stdlib.h>
 #include <string.h>
@@ -125,7 +126,15 @@ static void block_features(const struct layout *l, struct feature_set *fs)
 	int n;
 	const struct mem_range *m = final_map(l, &n);
 	uint64_t last_block = UINT64_MAX;
+	unsigned last_v = 0;
 	bool plain_seen = false;
+	/* A block that meets no edge of the map or of a node range, right
+	 * after the block before it, is of that block's kind. */
+	struct range_edges edges;
+	range_edges_init(&edges);
+	range_edges_add_ranges(&edges, m, n);
+	range_edges_add_ranges(&edges, l->node_ranges, l->n_node_ranges);
+	range_edges_sort(&edges);
 	for (int i = 0; i < n; i++) {
 		if (m[i].start >= HT_HOLE)
 			break;
@@ -134,8 +143,14 @@ static void block_features(const struct layout *l, struct feature_set *fs)
 		for (uint64_t b = first; b <= last && b - first < 4096; b++) {
 			if (b == last_block)
 				continue;
-			last_block = b;
 			uint64_t bs = b * BLOCK, be = bs + BLOCK, covered = 0;
+			if (last_block != UINT64_MAX && b == last_block + 1 && !range_edges_inside(&edges, bs - BLOCK, be)) {
+				last_block = b;
+				if (last_v != 1 * 3 + 1)
+					add(fs, K_BLOCK, last_v);
+				continue;
+			}
+			last_block = b;
 			unsigned mask = 0;
 			for (int k = 0; k < n; k++) {
 				if (m[k].end <= bs || m[k].start >= be)
@@ -150,6 +165,7 @@ static void block_features(const struct layout *l, struct feature_set *fs)
 			unsigned nodes;
 			int count = nodes_in(l, bs, be, &nodes);
 			unsigned v = mask * 3 + (unsigned)(count > 2 ? 2 : count);
+			last_v = v;
 			if (v == 1 * 3 + 1) {        /* plain RAM, one node */
 				if (plain_seen)
 					continue;
@@ -158,6 +174,7 @@ static void block_features(const struct layout *l, struct feature_set *fs)
 			add(fs, K_BLOCK, v);
 		}
 	}
+	range_edges_free(&edges);
 }
 
 /* The kernel's early RAM of node id, and where the node's ranges are. */
