@@ -484,13 +484,20 @@ static void hotplug_features(const struct topology *t, const struct layout *l, s
 static void slit_hmat_features(const struct topology *t, struct feature_set *fs)
 {
 	bool gen = t->firmware == FIRMWARE_GENERATED;
-	for (int i = 0; i < t->n_nodes && t->distance && t->n_distance_lines; i++)   /* lines: what the file says */
-		for (int j = 0; j < t->n_nodes; j++) {
-			int d = topo_distance(t, i, j), r = topo_distance(t, j, i);
+	/* The effective distances once (the triangle check reads each n times). */
+	int nn = t->n_nodes < TOPO_MAX_NODES ? t->n_nodes : TOPO_MAX_NODES;
+	uint8_t dist[TOPO_MAX_NODES][TOPO_MAX_NODES];
+	if (t->distance && t->n_distance_lines)
+		for (int i = 0; i < nn; i++)
+			for (int j = 0; j < nn; j++)
+				dist[i][j] = (uint8_t)topo_distance(t, i, j);
+	for (int i = 0; i < nn && t->distance && t->n_distance_lines; i++)   /* lines: what the file says */
+		for (int j = 0; j < nn; j++) {
+			int d = dist[i][j], r = dist[j][i];
 			unsigned v = i == j ? (d == 10 ? 0 : 1) : d == 255 ? 2 : d <= 10 ? 3 : d < 20 ? 4 : d == 20 ? 5 : d > 100 ? 6 : 7;
 			add(fs, K_SLIT, v * 4 + (d != r) * 2 + gen);
-			for (int k = 0; k < t->n_nodes && i != j; k++)
-				if (k != i && k != j && topo_distance(t, i, k) + topo_distance(t, k, j) < d)
+			for (int k = 0; k < nn && i != j; k++)
+				if (k != i && k != j && dist[i][k] + dist[k][j] < d)
 					add(fs, K_SLIT, 40 + gen);            /* a shorter way round */
 		}
 	for (int i = 0; i < t->n_hmat_lb; i++) {
