@@ -622,7 +622,7 @@ static int write_outputs(struct campaign *c)
 		   c->corpus.names.n, c->corpus.names.n == 1 ? "" : "s", c->corpus.n_features, c->corpus.n_edges,
 		   store_campaign_seconds(c->store, c->cfg.name));
 	int n_new = 0, rc = EXIT_OK;
-	if (campaign_summary(&sum, c->out, c->cfg.name, c->kernel_names, c->nk, header.s, &n_new, &err) != 0) {
+	if (campaign_summary(&sum, c->out, c->cfg.name, c->kernel_names, c->nk, c->plan, c->n_plan, header.s, &n_new, &err) != 0) {
 		fprintf(stderr, "topofarm campaign: cannot write the summary: %s\n", err);
 		free(err);
 		buf_free(&header);

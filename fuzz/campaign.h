@@ -105,9 +105,15 @@ char *campaign_recreate(struct store *s, const struct store_plan_entry *e, char 
 /* The e-mail summary of campaign `campaign` in results_dir, syzbot style:
  * new crash buckets first (title, kernels, count, verdict of each adjacent
  * kernel pair, the smallest .topo of the bucket inline), then new
- * divergences, then known buckets. *n_new gets new buckets + divergences.
+ * divergences, then known buckets, then what each strategy of the plan
+ * gave (campaign_by_strategy). *n_new gets new buckets + divergences.
  * 0, or -1 with *err. */
 int campaign_summary(struct buf *out, const char *results_dir, const char *campaign, char *const *kernels, int nk,
-		     const char *header, int *n_new, char **err);
+		     const struct store_plan_entry *plan, int n_plan, const char *header, int *n_new, char **err);
+struct report_data;
+/* The summary's "BY STRATEGY" table: per strategy (or mutate/file) of the
+ * plan, layouts, boots, crash and divergence runs, buckets, layouts kept,
+ * distinct gcov edges. Nothing when the plan is empty. */
+void campaign_by_strategy(struct buf *out, const struct report_data *d, const struct store_plan_entry *plan, int n_plan);
 
 #endif

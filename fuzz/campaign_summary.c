@@ -173,7 +173,7 @@ static void write_bucket(struct buf *out, const struct report_data *d, const str
 }
 
 int campaign_summary(struct buf *out, const char *results_dir, const char *campaign, char *const *kernels, int nk,
-		     const char *header, int *n_new, char **err)
+		     const struct store_plan_entry *plan, int n_plan, const char *header, int *n_new, char **err)
 {
 	struct report_data d;
 	if (report_load(results_dir, campaign, &d, err) < 0)
@@ -222,6 +222,7 @@ int campaign_summary(struct buf *out, const char *results_dir, const char *campa
 		}
 		buf_putc(out, '\n');
 	}
+	campaign_by_strategy(out, &d, plan, n_plan);
 	*n_new = crashes + divergences;
 	for (int i = 0; i < n_pairs; i++)
 		comparison_free(&pairs[i]);

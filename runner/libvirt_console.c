@@ -3,6 +3,7 @@
  * default event loop on one thread: the console stream, stdin, the QMP
  * socket, the domain's lifecycle and QEMU events, the connection's close. */
 #include "runner/libvirt_console.h"
+#include "runner/libvirt_hosts.h"
 #include "common/buf.h"
 #include "common/fsutil.h"
 #include <errno.h>
@@ -24,6 +25,9 @@ static struct {
 	int listen_fd, client_fd, client_watch, listen_watch;
 	struct buf client_in;
 	int exit_timer;
+	unsigned long long bytes_out;  /* console bytes copied to stdout */
+	char last[64];                 /* the last of them, to line the log file up */
+	size_t last_len;
 } s = { .listen_fd = -1, .client_fd = -1, .client_watch = -1, .listen_watch = -1, .exit_timer = -1 };
 
 static void ignore_error(void *opaque, virErrorPtr e)
@@ -88,6 +92,15 @@ static void on_console(virStreamPtr st, int events, void *opaque)
 			return;
 		if (n > 0) {
 			write_all(1, buf, (size_t)n);
+			s.bytes_out += (unsigned long long)n;
+			size_t keep = (size_t)n >= sizeof s.last ? sizeof s.last : (size_t)n;
+			if (s.last_len + keep > sizeof s.last) {
+				size_t drop = s.last_len + keep - sizeof s.last;
+				memmove(s.last, s.last + drop, s.last_len - drop);
+				s.last_len -= drop;
+			}
+			memcpy(s.last + s.last_len, buf + n - keep, keep);
+			s.last_len += keep;
 			continue;
 		}
 		/* End of the console (0) or an error (-1): the domain is going. */
@@ -292,6 +305,65 @@ static int start_domain(const char *uri, const char *xml_path)
 	return 0;
 }
 
+/* ---------- the console's tail ---------- */
+
+/* The whole of VOLUME (a file in the host's topofarm pool) into OUT. */
+static bool download(virStorageVolPtr vol, struct buf *out)
+{
+	out->len = 0;
+	virStreamPtr st = virStreamNew(s.conn, 0);
+	if (!st)
+		return false;
+	bool ok = virStorageVolDownload(vol, st, 0, 0, 0) == 0;
+	char buf[65536];
+	int n = 0;
+	while (ok && (n = virStreamRecv(st, buf, sizeof buf)) > 0)
+		buf_add(out, buf, (size_t)n);
+	ok = ok && n == 0 && virStreamFinish(st) == 0;
+	if (!ok)
+		virStreamAbort(st);
+	virStreamFree(st);
+	return ok;
+}
+
+/* The domain is gone; QEMU wrote every console byte to the log file too
+ * (virtlogd finishes it once QEMU has exited). What the pty stream had not
+ * delivered when libvirt killed QEMU is the file past what was copied:
+ * written out when the file lines up with the stream's last bytes. The
+ * file is deleted. */
+static void copy_console_tail(const char *volume)
+{
+	virStoragePoolPtr pool = virStoragePoolLookupByName(s.conn, LV_POOL_NAME);
+	if (!pool)
+		return;
+	struct buf log = BUF_INIT;
+	size_t prev = (size_t)-1;
+	virStorageVolPtr vol = NULL;
+	for (int tries = 0; tries < 10; tries++) {   /* until two reads agree: virtlogd is done */
+		usleep(200000);
+		virStoragePoolRefresh(pool, 0);
+		if (!vol)
+			vol = virStorageVolLookupByName(pool, volume);
+		if (!vol || !download(vol, &log))
+			continue;
+		if (log.len == prev && log.len >= s.bytes_out)
+			break;
+		prev = log.len;
+	}
+	if (vol && log.len > s.bytes_out && s.bytes_out >= s.last_len &&
+	    !memcmp(log.s + s.bytes_out - s.last_len, s.last, s.last_len)) {
+		write_all(1, log.s + s.bytes_out, log.len - (size_t)s.bytes_out);
+		fprintf(stderr, "libvirt-console: the console's last %zu bytes (dropped by the pty) came from %s\n",
+			log.len - (size_t)s.bytes_out, volume);
+	}
+	if (vol) {
+		virStorageVolDelete(vol, 0);
+		virStorageVolFree(vol);
+	}
+	buf_free(&log);
+	virStoragePoolFree(pool);
+}
+
 /* Without an event the state still tells: a transient domain that is gone
  * or shut off has stopped. */
 static void check_state(void)
@@ -306,7 +378,7 @@ static void check_state(void)
 	}
 }
 
-int libvirt_console_main(const char *uri, const char *xml_path, const char *qmp_path)
+int libvirt_console_main(const char *uri, const char *xml_path, const char *qmp_path, const char *console_volume)
 {
 	lv_quiet_errors();
 	if (virEventRegisterDefaultImpl() != 0) {
@@ -332,6 +404,8 @@ int libvirt_console_main(const char *uri, const char *xml_path, const char *qmp_
 		fprintf(stderr, "libvirt-console: %s: %s (connection closed)\n", LV_EXIT_HOST_LOST_TEXT, uri);
 		rc = LV_EXIT_HOST_LOST;
 	} else {
+		if (console_volume)
+			copy_console_tail(console_volume);
 		rc = 0;
 	}
 out:

@@ -3,7 +3,10 @@
  * SOCKET]` starts the domain (transient, paused, auto-destroyed when this
  * process's connection goes, so a killed boot never leaves a domain behind),
  * attaches to its serial console through virDomainOpenConsole, then resumes
- * it. The console's bytes go to stdout, stdin goes to the console. With
+ * it. The console's bytes go to stdout, stdin goes to the console; when the
+ * domain has stopped, what the pty had not delivered yet (libvirt kills QEMU
+ * at the guest's power-off, and the pty drops its unread bytes) is taken
+ * from the console log file QEMU also wrote on the host. With
  * --qmp it listens on a unix socket speaking enough QMP for boot.exp: each
  * command line goes to QEMU through virDomainQemuMonitorCommand (libvirt's
  * QMP passthrough; libvirt has no verb for the object-add/device_add/
@@ -25,6 +28,8 @@
 void lv_quiet_errors(void);
 #define LV_EXIT_HOST_LOST_TEXT "the libvirt host was lost"
 
-int libvirt_console_main(const char *uri, const char *xml_path, const char *qmp_path);
+/* CONSOLE_VOLUME: the volume of the host's topofarm pool QEMU also logs the
+ * console to (the domain XML's <serial><log file=..>), or NULL. */
+int libvirt_console_main(const char *uri, const char *xml_path, const char *qmp_path, const char *console_volume);
 
 #endif

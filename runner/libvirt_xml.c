@@ -134,11 +134,28 @@ static bool native_node(const struct topology *t, int id)
 	return n && n->mem;
 }
 
+/* libvirt 9 drops <distances> whose every value is its default (10 local,
+ * 20 remote) and passes no -numa dist at all; QEMU then builds no SLIT,
+ * while the QEMU backend's explicit -numa dist gives the guest one. Then
+ * every distance goes through <qemu:commandline> instead. */
+static bool cells_keep_distances(const struct topology *t)
+{
+	if (!t->any_distance)
+		return false;
+	for (int i = 0; i < t->n_nodes; i++)
+		for (int j = 0; j < t->n_nodes; j++) {
+			int a = t->nodes[i].id, c = t->nodes[j].id;
+			if (native_node(t, a) && native_node(t, c) && qemu_numa_distance(t, a, c) != (a == c ? 10 : 20))
+				return true;
+		}
+	return false;
+}
+
 /* The distances libvirt can say: between cells. Local ones only when
  * written, as qemu_args.c does. */
 static void add_distances(const struct topology *t, const struct topo_node *n, struct buf *b)
 {
-	if (!t->any_distance)
+	if (!cells_keep_distances(t))
 		return;
 	buf_puts(b, "        <distances>\n");
 	for (int j = 0; j < t->n_nodes; j++) {
@@ -213,7 +230,7 @@ static void add_cpu(const struct topology *t, struct buf *b)
 				buf_puts(b, "'");
 			}
 			buf_printf(b, " memory='%llu' unit='KiB'", (unsigned long long)(n->mem / 1024));
-			bool inner = t->any_distance;
+			bool inner = cells_keep_distances(t);
 			for (int j = 0; j < t->n_hmat_cache; j++)
 				inner |= t->hmat_cache[j].node == n->id;
 			if (!inner) {
@@ -231,12 +248,36 @@ static void add_cpu(const struct topology *t, struct buf *b)
 	buf_puts(b, "  </cpu>\n");
 }
 
-static void add_devices(const struct topology *t, struct buf *b)
+/* libvirt always passes -nodefaults; the QEMU backend does not, so its guest
+ * has QEMU's default devices: a parallel port, an empty CD-ROM (IDE
+ * secondary master on pc, AHCI port 2 on q35) and, on pc, an empty floppy
+ * drive. They are written out here: they change the ACPI tables (the DSDT
+ * describes the parallel port and the floppy drive) and what SeaBIOS keeps
+ * at the top of low RAM (132 KiB instead of 128 KiB on q35), so without them
+ * the guest's e820 map differs from the one `topofarm show` predicts. */
+static void add_default_devices(const struct topology *t, struct buf *b)
+{
+	buf_puts(b, "    <parallel type='null'>\n      <target port='0'/>\n    </parallel>\n");
+	buf_printf(b, "    <disk type='file' device='cdrom'>\n      <target dev='%s' bus='%s'/>\n      <readonly/>\n"
+		      "    </disk>\n",
+		   t->machine == MACHINE_Q35 ? "sdc" : "hdc", t->machine == MACHINE_Q35 ? "sata" : "ide");
+	if (t->machine == MACHINE_PC)
+		buf_puts(b, "    <disk type='file' device='floppy'>\n      <target dev='fda' bus='fdc'/>\n    </disk>\n");
+}
+
+static void add_devices(const struct topology *t, const struct libvirt_config *cfg, struct buf *b)
 {
 	buf_puts(b, "  <devices>\n"
 		    "    <controller type='usb' model='none'/>\n"
-		    "    <serial type='pty'>\n      <target port='0'/>\n    </serial>\n"
+		    "    <serial type='pty'>\n");
+	if (cfg->console_log) {
+		buf_puts(b, "      <log file='");
+		xml_escape_str(b, cfg->console_log, 1);
+		buf_puts(b, "' append='off'/>\n");
+	}
+	buf_puts(b, "      <target port='0'/>\n    </serial>\n"
 		    "    <memballoon model='none'/>\n");
+	add_default_devices(t, b);
 	for (int i = 0; i < t->n_dimms; i++)
 		buf_printf(b, "    <memory model='dimm'>\n      <target>\n        <size unit='KiB'>%llu</size>\n"
 			      "        <node>%d</node>\n      </target>\n    </memory>\n",
@@ -251,7 +292,8 @@ static void qemu_arg(struct buf *b, const char *arg)
 	buf_puts(b, "'/>\n");
 }
 
-/* Memoryless (CPU-less) nodes and their distances: what libvirt cannot say. */
+/* Memoryless (CPU-less) nodes and their distances, and all distances when
+ * the cells cannot carry them: what libvirt cannot say. */
 static void add_passthrough(const struct topology *t, struct buf *b)
 {
 	struct buf args = BUF_INIT;
@@ -263,11 +305,12 @@ static void add_passthrough(const struct topology *t, struct buf *b)
 		snprintf(s, sizeof s, "node,nodeid=%d", t->nodes[i].id);
 		qemu_arg(&args, s);
 	}
+	bool cells_say_them = cells_keep_distances(t);
 	if (t->any_distance)
 		for (int i = 0; i < t->n_nodes; i++)
 			for (int j = 0; j < t->n_nodes; j++) {
 				int a = t->nodes[i].id, c = t->nodes[j].id;
-				if ((native_node(t, a) && native_node(t, c)) || (a == c && !t->distance[a][c]))
+				if ((cells_say_them && native_node(t, a) && native_node(t, c)) || (a == c && !t->distance[a][c]))
 					continue;
 				qemu_arg(&args, "-numa");
 				snprintf(s, sizeof s, "dist,src=%d,dst=%d,val=%d", a, c, qemu_numa_distance(t, a, c));
@@ -311,7 +354,7 @@ char *libvirt_domain_xml(const struct topology *t, const struct libvirt_config *
 	add_cpu(t, &b);
 	buf_puts(&b, "  <on_poweroff>destroy</on_poweroff>\n  <on_reboot>destroy</on_reboot>\n"
 		     "  <on_crash>destroy</on_crash>\n");
-	add_devices(t, &b);
+	add_devices(t, cfg, &b);
 	add_passthrough(t, &b);
 	buf_puts(&b, "</domain>\n");
 	return buf_steal(&b);

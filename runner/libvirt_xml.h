@@ -21,6 +21,7 @@ struct libvirt_config {
 	const char *initrd;           /* path on the host; NULL: the placeholder INITRD */
 	const char *accel;            /* "kvm" -> <domain type='kvm'>; else type='qemu' (TCG) */
 	const char *extra_append;     /* more kernel parameters, or NULL */
+	const char *console_log;      /* host file QEMU also writes the serial console to, or NULL */
 };
 
 /* The domain XML (caller frees), or NULL with *err saying what libvirt

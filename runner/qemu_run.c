@@ -258,11 +258,17 @@ static void libvirt_argv(const struct boot_request *rq, struct boot *b, const ch
 	char hash[65];
 	sha256_hex(b->rec.dir, strlen(b->rec.dir), hash);
 	char *name = xasprintf("topofarm-%.40s-%.12s", rq->topo->name, hash);
+	/* QEMU also writes the console to a file in the host's pool: the pty
+	 * loses what libvirt had not read yet when it kills QEMU at the guest's
+	 * power-off or reboot, and the helper takes that tail from the file. */
+	char *console_volume = xasprintf("%s.console", name);
+	char *console_log = xasprintf("%s/%s", LV_POOL_DIR, console_volume);
 	struct libvirt_config cfg = { .name = name, .kernel = kernel, .initrd = remote_initrd, .accel = rq->accel,
-				      .extra_append = rq->kernel_cmdline };
+				      .extra_append = rq->kernel_cmdline, .console_log = console_log };
 	xml = libvirt_domain_xml(rq->topo, &cfg, &err);
-	free(name);
+	free(name), free(console_log);
 	if (!xml) {
+		free(console_volume);
 		b->setup_error = xstrdup(err);
 		goto out;
 	}
@@ -279,6 +285,9 @@ static void libvirt_argv(const struct boot_request *rq, struct boot *b, const ch
 	strv_add(out, h->uri);
 	strv_add(out, "--xml");
 	strv_add(out, xml_path);
+	strv_add(out, "--console-log");
+	strv_add(out, console_volume);
+	free(console_volume);
 	if (b->sock_dir) {
 		strv_add(out, "--qmp");
 		strv_addf(out, "%s/qmp", b->sock_dir);

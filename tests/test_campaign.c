@@ -282,7 +282,9 @@ TEST(campaign_summary_new_buckets_first_with_the_smallest_reproducer)
 	struct buf out = BUF_INIT;
 	char *k[] = { "stock", "fixed" };
 	int n_new = -1;
-	REQUIRE(campaign_summary(&out, dir, "n2", k, 2, "HEADER\n", &n_new, &err) == 0);
+	free(e[1].corpus);
+	e[1].corpus = xstrdup("new crash bucket: x");   /* as the corpus rule would have said */
+	REQUIRE(campaign_summary(&out, dir, "n2", k, 2, e, 5, "HEADER\n", &n_new, &err) == 0);
 	CHECK_INT(n_new, 2);
 	const char *t = out.s;
 	CHECK_CONTAINS(t, "HEADER\n1 new crash bucket, 1 new divergence, 1 known bucket.");
@@ -304,6 +306,31 @@ TEST(campaign_summary_new_buckets_first_with_the_smallest_reproducer)
 	CHECK_CONTAINS(b, first_line);
 	CHECK(strstr(div, "divergence in Zone ranges") && strstr(div, "divergence in Zone ranges") < known);
 	CHECK_CONTAINS(known, "kernel BUG in set_pfnblock_flags_mask\n  seen by an earlier campaign; 1 run on stock (1)");
+	/* Last, what each strategy of the plan gave: n2's runs per entry
+	 * (boots, crash runs, divergence runs, buckets), the kept one, no edges. */
+	const char *by = strstr(t, "== BY STRATEGY ==");
+	REQUIRE(by && by > known);
+	static const int boots[5] = { 2, 2, 1, 1, 0 }, crashes[5] = { 1, 1, 0, 1, 0 }, divs[5] = { 0, 0, 1, 0, 0 };
+	static const int bucket[5] = { 1, 1, 2, 3, 0 };   /* which title: e0 and e1 share one */
+	for (int i = 0; i < 5; i++) {
+		const char *label = e[i].origin.strategy;
+		bool first = true;
+		for (int j = 0; j < i; j++)
+			first &= strcmp(e[j].origin.strategy, label) != 0;
+		if (!first)
+			continue;
+		int layouts = 0, b = 0, c = 0, d = 0, kept = 0, seen[4] = { 0 }, buckets = 0;
+		for (int j = 0; j < 5; j++) {
+			if (strcmp(e[j].origin.strategy, label))
+				continue;
+			layouts++, b += boots[j], c += crashes[j], d += divs[j], kept += j == 1;
+			if (bucket[j] && !seen[bucket[j]])
+				seen[bucket[j]] = 1, buckets++;
+		}
+		char *row = xasprintf("  %-22s %7d %6d %7d %7d %11d %5d %7s\n", label, layouts, b, c, buckets, d, kept, "-");
+		CHECK_CONTAINS(by, row);
+		free(row);
+	}
 	free(want), free(first_line);
 	buf_free(&out);
 	for (int i = 0; i < 5; i++)

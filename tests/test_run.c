@@ -250,6 +250,55 @@ TEST(run_boot_exp_keeps_console_bytes)
 	buf_free(&bytes);
 }
 
+/* Runs boot.exp on a "QEMU" that prints CONSOLE and then stays alive (as a
+ * guest that never powers off would); returns boot.result's text. */
+static char *boot_exp_on_live_console(const char *console, char **log)
+{
+	const char *dir = test_tmpdir();
+	char *in = path_join(dir, "live.in"), *res = path_join(dir, "live.result"), *con = path_join(dir, "live.log");
+	char *err = path_join(dir, "live.stderr"), *steps = path_join(dir, "live.steps");
+	CHECK(write_file_str(in, console) == 0);
+	char *argv[] = { "expect", "runner/boot.exp", "-result", res, "-console", con, "-stderr", err,
+			 "-steps", steps, "-timeout", "60", "-silence", "30", "-grace", "1",
+			 "--", "sh", "-c", "cat \"$0\"; exec sleep 60", in, NULL };
+	struct proc_opts o = { .capture = true, .timeout = 120 };
+	struct proc_result r;
+	proc_run(argv, &o, &r);
+	CHECK_INT(r.exit_code, 0);
+	proc_result_free(&r);
+	char *result = read_file(res, NULL);
+	*log = read_file(con, NULL);
+	free(in), free(res), free(con), free(err), free(steps);
+	return result;
+}
+
+/* The run ends at the guest's flush line after DONE (docs/guest-protocol.md):
+ * QEMU is killed there, not waited for, and nothing it printed is lost. */
+TEST(run_boot_exp_ends_at_flush_after_done)
+{
+	const char *console = "[    1.000000] Run /init as init process\r\n@@TOPOFARM READY 6.1.192\r\n"
+			      "@@TOPOFARM DONE rc=0\r\n[    1.500000] topofarm: console flushed\r\n";
+	char *log = NULL, *result = boot_exp_on_live_console(console, &log);
+	REQUIRE(result && log);
+	CHECK_CONTAINS(result, "end guest-done\n");
+	CHECK_CONTAINS(result, "detail guest finished (rc=0)\n");   /* not "... did not power off" */
+	CHECK_CONTAINS(result, "qemu_signal SIGKILL\n");
+	CHECK_STR(log, console);
+	free(result), free(log);
+}
+
+/* A flush line before DONE (any kernel could print that text) ends nothing:
+ * this guest never powers off, so the grace period after DONE does. */
+TEST(run_boot_exp_ignores_flush_before_done)
+{
+	const char *console = "[    1.500000] topofarm: console flushed\r\n@@TOPOFARM DONE rc=1\r\n";
+	char *log = NULL, *result = boot_exp_on_live_console(console, &log);
+	REQUIRE(result && log);
+	CHECK_CONTAINS(result, "end guest-done\n");
+	CHECK_CONTAINS(result, "detail guest finished (rc=1) but did not power off\n");
+	free(result), free(log);
+}
+
 TEST(run_missing_qemu_is_infra)
 {
 	struct topology t;
