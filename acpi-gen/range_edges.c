@@ -42,9 +42,22 @@ static int by_value(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* The edges come in a few runs that are each in order already (a map,
+ * node ranges): insertion sort is close to linear there and cheaper than
+ * qsort's calls through a pointer; many edges go to qsort. */
 void range_edges_sort(struct range_edges *e)
 {
-	qsort(e->v, (size_t)e->n, sizeof *e->v, by_value);
+	if (e->n > RANGE_EDGES_INLINE) {
+		qsort(e->v, (size_t)e->n, sizeof *e->v, by_value);
+		return;
+	}
+	for (int i = 1; i < e->n; i++) {
+		uint64_t x = e->v[i];
+		int j = i;
+		for (; j > 0 && e->v[j - 1] > x; j--)
+			e->v[j] = e->v[j - 1];
+		e->v[j] = x;
+	}
 }
 
 bool range_edges_inside(const struct range_edges *e, uint64_t lo, uint64_t hi)

@@ -1,11 +1,10 @@
 /* runner/initramfs.c: builds the guest initramfs (see initramfs.h). The
- * archive has no kernel modules and no libc: busybox and the probe must be
- * static executables, which is checked here rather than discovered as a
+ * archive has no kernel modules, no libc and no shell: the probe must be a
+ * static executable, which is checked here rather than discovered as a
  * mysterious "boot-fail" in the guest. */
 #include "runner/initramfs.h"
 #include "common/cpio.h"
 #include "common/fsutil.h"
-#include "common/proc.h"
 #include "common/sha256.h"
 #include <dirent.h>
 #include <elf.h>
@@ -21,7 +20,7 @@
 #include <unistd.h>
 
 /* Bump when the archive layout changes, so cached archives are rebuilt. */
-#define INITRAMFS_FORMAT "topofarm-initramfs-1"
+#define INITRAMFS_FORMAT "topofarm-initramfs-2"
 
 struct input {
 	const char *what;      /* for messages */
@@ -84,73 +83,19 @@ static void free_input(struct input *in)
 	free(in->data);
 }
 
-/* busybox --list-full: "usr/bin/awk" per line. Returned in a buf, one per line. */
-static int busybox_applets(const char *busybox, struct buf *list, char **err)
-{
-	char *argv[] = { (char *)busybox, "--list-full", NULL };
-	struct proc_opts o = { .capture = true, .timeout = 30 };
-	struct proc_result r;
-	int rc = proc_run(argv, &o, &r);
-	if (rc != 0 || !r.out || !r.out_len) {
-		set_err(err, "busybox: `%s --list-full` failed (exit %d): is it busybox-static?",
-			busybox, r.exit_code);
-		proc_result_free(&r);
-		return -1;
-	}
-	buf_add(list, r.out, r.out_len);
-	proc_result_free(&r);
-	return 0;
-}
-
-/* Adds every parent directory of path ("usr", "usr/bin") not added yet.
- * seen holds "\nNAME\n" frames, so strstr matches whole names only. */
-static void add_parents(struct cpio *c, const char *path, struct buf *seen)
-{
-	char *p = xstrdup(path);
-	for (char *s = strchr(p, '/'); s; s = strchr(s + 1, '/')) {
-		*s = 0;
-		char *key = xasprintf("\n%s\n", p);
-		if (!strstr(seen->s, key)) {
-			cpio_add_dir(c, p, 0755);
-			buf_printf(seen, "%s\n", p);
-		}
-		free(key);
-		*s = '/';
-	}
-	free(p);
-}
-
-static void build_archive(struct buf *out, const struct input *busybox,
-			  const struct input *probe, const struct input *init,
-			  const char *applets)
+/* The probe is /probe and, through the /init link, PID 1 (runner/guest/init.c):
+ * one executable, nothing else to unpack or exec before the plan runs. */
+static void build_archive(struct buf *out, const struct input *probe)
 {
 	struct cpio c;
 	cpio_init(&c, out);
-	struct buf seen = BUF_INIT;
-	buf_putc(&seen, '\n');
-	static const char *const dirs[] = { "bin", "sbin", "usr", "usr/bin", "usr/sbin",
-					    "dev", "proc", "sys", "tmp", "topofarm" };
-	for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+	static const char *const dirs[] = { "dev", "proc", "sys", "tmp", "topofarm" };
+	for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++)
 		cpio_add_dir(&c, dirs[i], 0755);
-		buf_printf(&seen, "%s\n", dirs[i]);
-	}
 	/* The kernel opens /dev/console for init before devtmpfs exists. */
 	cpio_add_chardev(&c, "dev/console", 0600, 5, 1);
-	cpio_add_file(&c, "bin/busybox", 0755, busybox->data, busybox->len);
-	char *list = xstrdup(applets);
-	char *save;
-	for (char *name = strtok_r(list, "\n", &save); name; name = strtok_r(NULL, "\n", &save)) {
-		while (*name == '/')
-			name++;
-		if (!*name || !strcmp(name, "bin/busybox") || strstr(name, ".."))
-			continue;
-		add_parents(&c, name, &seen);
-		cpio_add_symlink(&c, name, "/bin/busybox");
-	}
-	free(list);
-	buf_free(&seen);
-	cpio_add_file(&c, "init", 0755, init->data, init->len);
 	cpio_add_file(&c, "probe", 0755, probe->data, probe->len);
+	cpio_add_symlink(&c, "init", "/probe");
 	cpio_finish(&c);
 }
 
@@ -189,39 +134,24 @@ char *initramfs_base(const struct initramfs_inputs *given, char **err)
 {
 	struct initramfs_inputs in = given ? *given : (struct initramfs_inputs){ 0 };
 	char *probe_default = path_join(repo_home(), "build/guest/probe");
-	char *init_default = path_join(repo_home(), "runner/guest/init");
-	struct input busybox = { 0 }, probe = { 0 }, init = { 0 };
-	struct buf applets = BUF_INIT, archive = BUF_INIT;
+	struct input probe = { 0 };
+	struct buf archive = BUF_INIT;
 	char *result = NULL;
 
-	if (load_input(&busybox, in.busybox ? in.busybox : "/bin/busybox", "busybox",
-		       "install busybox-static", err) ||
-	    load_input(&probe, in.probe ? in.probe : probe_default, "guest probe",
-		       "build it with `make probe`", err) ||
-	    load_input(&init, in.init ? in.init : init_default, "guest init",
-		       "it ships in runner/guest/init", err))
+	if (load_input(&probe, in.probe ? in.probe : probe_default, "guest probe",
+		       "build it with `make probe`", err))
 		goto out;
-	if (!elf_is_static_x86_64(busybox.data, busybox.len)) {
-		set_err(err, "busybox: %s is not a static x86-64 executable (the initramfs has no libc; install busybox-static)",
-			busybox.path);
-		goto out;
-	}
 	if (!elf_is_static_x86_64(probe.data, probe.len)) {
 		set_err(err, "guest probe: %s is not a static x86-64 executable (rebuild with `make probe`)",
 			probe.path);
 		goto out;
 	}
-	if (busybox_applets(busybox.path, &applets, err))
-		goto out;
 
 	struct sha256 h;
 	char hex[65];
 	sha256_init(&h);
 	hash_part(&h, INITRAMFS_FORMAT, "", 0);
-	hash_part(&h, "busybox", busybox.data, busybox.len);
-	hash_part(&h, "applets", applets.s, applets.len);
 	hash_part(&h, "probe", probe.data, probe.len);
-	hash_part(&h, "init", init.data, init.len);
 	sha256_final_hex(&h, hex);
 
 	char *dir = path_join(cache_dir(), "initramfs");
@@ -235,7 +165,7 @@ char *initramfs_base(const struct initramfs_inputs *given, char **err)
 		set_err(err, "cannot create %s: %s", dir, strerror(errno));
 		free(path);
 	} else {
-		build_archive(&archive, &busybox, &probe, &init, applets.s);
+		build_archive(&archive, &probe);
 		if (write_file(path, archive.s, archive.len) != 0) {
 			set_err(err, "cannot write %s: %s", path, strerror(errno));
 			free(path);
@@ -246,13 +176,9 @@ char *initramfs_base(const struct initramfs_inputs *given, char **err)
 	}
 	free(dir);
 out:
-	free_input(&busybox);
 	free_input(&probe);
-	free_input(&init);
-	buf_free(&applets);
 	buf_free(&archive);
 	free(probe_default);
-	free(init_default);
 	return result;
 }
 

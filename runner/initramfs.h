@@ -1,24 +1,23 @@
-/* runner/initramfs.h: the guest initramfs. The base archive (busybox with
- * its applet links, the static probe, /init, a /dev/console node) depends
- * only on those three input files, so it is built once and cached as
- * cache_dir()/initramfs/<sha256 of the inputs>.cpio. Each run then gets a
- * tiny second archive holding /topofarm/plan, concatenated after the base
- * (the kernel unpacks concatenated archives in order), and optionally an ACPI
- * table-override archive concatenated BEFORE it (the kernel looks for
- * kernel/firmware/acpi/ only in the first, uncompressed part). */
+/* runner/initramfs.h: the guest initramfs. The base archive (the static
+ * probe as /probe and, through the /init link, PID 1; a /dev/console node;
+ * the empty directories init mounts on) depends only on the probe, so it is
+ * built once and cached as cache_dir()/initramfs/<sha256 of the input>.cpio.
+ * Each run then gets a tiny second archive holding /topofarm/plan,
+ * concatenated after the base (the kernel unpacks concatenated archives in
+ * order), and optionally an ACPI table-override archive concatenated BEFORE
+ * it (the kernel looks for kernel/firmware/acpi/ only in the first,
+ * uncompressed part). */
 #ifndef RUNNER_INITRAMFS_H
 #define RUNNER_INITRAMFS_H
 #include "common/buf.h"
 #include <stddef.h>
 
 struct initramfs_inputs {
-	const char *busybox;   /* NULL: /bin/busybox (package busybox-static) */
 	const char *probe;     /* NULL: <repo_home>/build/guest/probe (make probe) */
-	const char *init;      /* NULL: <repo_home>/runner/guest/init */
 };
 
 /* Returns the path of the cached base archive (caller frees), building it if
- * needed; NULL on failure with *err naming the missing or unusable input
+ * needed; NULL on failure with *err naming the missing or unusable probe
  * (caller frees). in may be NULL for all defaults. */
 char *initramfs_base(const struct initramfs_inputs *in, char **err);
 

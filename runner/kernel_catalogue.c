@@ -225,9 +225,19 @@ static int add_attr(struct parser *p, struct kernel_entry *k, const char *file, 
 		slot = &k->base_config;
 	else if (!strcmp(key, "coverage"))
 		slot = &k->coverage;
-	else if (strcmp(key, "patch") != 0) {
+	else if (!strcmp(key, "slow")) {
+		char *end = NULL;
+		long n = strtol(val, &end, 10);
+		if (!*val || *end || n < 2 || n > 20) {
+			rc = fail(p, file, line, "slow=%s: expected a whole factor from 2 to 20 (how many times the default "
+				  "silence and timeout a boot of this kernel may take)", val);
+			goto out;
+		}
+		k->slow = (int)n;
+		goto out;
+	} else if (strcmp(key, "patch") != 0) {
 		rc = fail(p, file, line, "unknown key '%s' (expected deb, source, tree, image, vmlinux, config, base-config, "
-			  "patch, base, cmdline, coverage or note)", key);
+			  "patch, base, cmdline, coverage, slow or note)", key);
 		goto out;
 	}
 	if (!*val && strcmp(key, "note") != 0) {
@@ -596,6 +606,8 @@ static int resolve_bases(struct parser *p)
 		k->n_patches = b->n_patches;
 		if (!k->coverage && b->coverage)
 			k->coverage = xstrdup(b->coverage);   /* a property of the image */
+		if (!k->slow)
+			k->slow = b->slow;
 	}
 	return 0;
 }

@@ -47,6 +47,8 @@ struct kernel_entry {
 	char *base;            /* base=NAME: boots NAME's image (same cache entry), with cmdline */
 	char *cmdline;         /* cmdline="...": kernel parameters added to every boot of this kernel */
 	char *coverage;        /* coverage=gcov: every boot reports boot coverage (docs/coverage.md) */
+	int slow;              /* slow=N: its boots may take N times the default silence and
+				* timeout (debug kernels under TCG); 0 when not given */
 	char *file;            /* where the entry was defined, for messages */
 	int line;
 	struct kernel_state *state;

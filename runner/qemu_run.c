@@ -110,7 +110,7 @@ static int silence_for(const struct boot_request *rq)
 {
 	if (rq->silence > 0)
 		return rq->silence;
-	return BOOT_SILENCE + plan_longest_sleep(rq->topo);
+	return BOOT_SILENCE * (rq->kernel_slow > 1 ? rq->kernel_slow : 1) + plan_longest_sleep(rq->topo);
 }
 
 /* Child side of the fork: a new process group (the boot's), death with the
@@ -312,7 +312,8 @@ int boot_start(const struct boot_request *rq, struct boot *b)
 	b->vmlinux = rq->kernel_vmlinux ? xstrdup(rq->kernel_vmlinux) : NULL;
 	b->expect_coverage = rq->kernel_coverage;
 	const struct topology *t = rq->topo;
-	b->timeout = rq->timeout > 0 ? rq->timeout : t->timeout > 0 ? t->timeout : BOOT_DEFAULT_TIMEOUT;
+	b->timeout = rq->timeout > 0 ? rq->timeout
+		     : (t->timeout > 0 ? t->timeout : BOOT_DEFAULT_TIMEOUT) * (rq->kernel_slow > 1 ? rq->kernel_slow : 1);
 	if (mkdir_p(rq->run_dir, 0755) != 0) {
 		b->setup_error = xasprintf("cannot create %s: %s", rq->run_dir, strerror(errno));
 		return -1;

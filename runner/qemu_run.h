@@ -45,6 +45,7 @@ struct boot_request {
 	const char *accel;            /* NULL: tcg */
 	int timeout;                  /* seconds; 0: the topology's, else BOOT_DEFAULT_TIMEOUT */
 	int silence;                  /* seconds; 0: BOOT_SILENCE + the longest sleep step */
+	int kernel_slow;              /* the kernel's slow=N: default silence and timeout times N; 0 or 1: as they are */
 	const char *script;           /* NULL: <repo_home>/runner/boot.exp */
 	/* The libvirt backend: the host this boot goes to (NULL: plain QEMU
 	 * here). boot.exp then drives `topofarm libvirt-console` on the domain

@@ -208,7 +208,7 @@ static pid_t job_start(void *vb, int job, int try, void **token)
 	struct boot_request rq = {
 		.topo = p->t, .kernel_name = p->k->name, .kernel_image = p->image,
 		.kernel_source = p->source, .kernel_cmdline = p->k->cmdline,
-		.kernel_coverage = p->k->coverage != NULL,
+		.kernel_coverage = p->k->coverage != NULL, .kernel_slow = p->k->slow,
 		.kernel_vmlinux = p->vmlinux, .base_initrd = b->base_initrd, .run_dir = dir,
 		.campaign = b->o->campaign, .attempt = tk->attempt, .qemu = b->o->qemu,
 		.accel = b->o->accel, .timeout = b->o->timeout, .silence = b->o->silence,

@@ -56,6 +56,8 @@ static char *dump_catalogue(const struct kernel_catalogue *cat)
 			buf_printf(&b, " cmdline=\"%s\"", k->cmdline);
 		if (k->coverage)
 			buf_printf(&b, " coverage=%s", k->coverage);
+		if (k->slow)
+			buf_printf(&b, " slow=%d", k->slow);
 		if (k->note)
 			buf_printf(&b, " note=\"%s\"", k->note);
 		buf_printf(&b, " at %s:%d\n", rel(k->file), k->line);

@@ -128,9 +128,8 @@ struct archive_index {
 	size_t entries, archives;
 	char *plan;                /* topofarm/plan contents, if present */
 	int console_ok;
-	int busybox_ok, init_ok, probe_ok;
-	size_t busybox_size, init_size, probe_size;
-	char *init_text;
+	int probe_ok;
+	size_t probe_size;
 };
 
 static int index_entry(const struct cpio_entry *e, void *ctx)
@@ -144,16 +143,6 @@ static int index_entry(const struct cpio_entry *e, void *ctx)
 		buf_printf(&x->names, "%s -> %.*s\n", e->name, (int)e->size, (const char *)e->data);
 	if (!strcmp(e->name, "dev/console"))
 		x->console_ok = S_ISCHR(e->mode) && e->rdev_major == 5 && e->rdev_minor == 1;
-	if (!strcmp(e->name, "bin/busybox")) {
-		x->busybox_ok = S_ISREG(e->mode) && (e->mode & 0111);
-		x->busybox_size = e->size;
-	}
-	if (!strcmp(e->name, "init")) {
-		x->init_ok = S_ISREG(e->mode) && (e->mode & 0111);
-		x->init_size = e->size;
-		free(x->init_text);
-		x->init_text = xstrndup((const char *)e->data, e->size);
-	}
 	if (!strcmp(e->name, "probe")) {
 		x->probe_ok = S_ISREG(e->mode) && (e->mode & 0111);
 		x->probe_size = e->size;
@@ -175,10 +164,11 @@ static void index_free(struct archive_index *x)
 {
 	buf_free(&x->names);
 	free(x->plan);
-	free(x->init_text);
 }
 
-TEST(initramfs_holds_busybox_links_init_and_probe)
+/* The base archive: the probe, /init linked to it (PID 1 is the probe's
+ * init.c), /dev/console and the mount points; no shell, nothing else. */
+TEST(initramfs_holds_the_probe_as_init)
 {
 	REQUIRE(path_exists(PROBE_BIN));
 	char *err = NULL;
@@ -196,21 +186,17 @@ TEST(initramfs_holds_busybox_links_init_and_probe)
 	char werr[128] = "";
 	CHECK_INT(cpio_walk(data, len, index_entry, &x, werr, sizeof werr), 0);
 	CHECK_INT(x.archives, 1);
-	CHECK(x.busybox_ok);
-	CHECK_INT(x.busybox_size, file_size("/bin/busybox"));
-	CHECK(x.init_ok);
-	CHECK_INT(x.init_size, file_size("runner/guest/init"));
 	CHECK(x.probe_ok);
 	CHECK_INT(x.probe_size, file_size(PROBE_BIN));
 	CHECK(x.console_ok);
-	CHECK_CONTAINS(x.names.s, "\nbin/sh -> /bin/busybox\n");
-	CHECK_CONTAINS(x.names.s, "\nsbin/poweroff -> /bin/busybox\n");
-	CHECK_CONTAINS(x.names.s, "\nusr/bin/awk -> /bin/busybox\n");
+	CHECK_CONTAINS(x.names.s, "\ninit -> /probe\n");
 	CHECK_CONTAINS(x.names.s, "\nproc 40755\n");
-	CHECK_CONTAINS(x.init_text, "@@TOPOFARM READY");
-	CHECK(x.entries > 200);
+	CHECK_CONTAINS(x.names.s, "\nsys 40755\n");
+	CHECK_CONTAINS(x.names.s, "\ndev 40755\n");
+	CHECK(!strstr(x.names.s, "busybox"));
+	CHECK_INT(x.entries, 8);   /* 5 directories, console, probe, init */
 
-	/* GNU cpio extracts it, and the probe inside runs. */
+	/* GNU cpio extracts it, and the probe inside runs (not as PID 1: the plan). */
 	char *into = path_join(test_tmpdir(), "root");
 	REQUIRE(mkdir_p(into, 0755) == 0);
 	char *argv[] = { "cpio", "-idm", "--quiet", NULL };
@@ -218,7 +204,7 @@ TEST(initramfs_holds_busybox_links_init_and_probe)
 	struct proc_result r;
 	CHECK_INT(proc_run(argv, &o, &r), 0);
 	proc_result_free(&r);
-	char *probe = path_join(into, "probe");
+	char *probe = path_join(into, "probe");   /* init's target (absolute: the guest's /probe) */
 	char *pargv[] = { probe, "/nonexistent-plan", NULL };
 	struct proc_opts po = { .capture = true, .timeout = 30 };
 	CHECK_INT(proc_run(pargv, &po, &r), 0);
@@ -239,12 +225,16 @@ TEST(initramfs_holds_busybox_links_init_and_probe)
 TEST(initramfs_cache_key_follows_inputs)
 {
 	REQUIRE(path_exists(PROBE_BIN));
-	char *init = path_join(test_tmpdir(), "init");
-	char *text = read_file("runner/guest/init", NULL);
-	REQUIRE(text);
-	char *changed = xasprintf("%s# changed\n", text);
-	REQUIRE(write_file(init, changed, strlen(changed)) == 0);
-	struct initramfs_inputs in = { .init = init };
+	/* Another static executable: the probe with one more byte at the end. */
+	size_t len;
+	char *bin = read_file(PROBE_BIN, &len);
+	REQUIRE(bin);
+	char *other = path_join(test_tmpdir(), "probe-changed");
+	struct buf b2 = BUF_INIT;
+	buf_add(&b2, bin, len);
+	buf_putc(&b2, 0);
+	REQUIRE(write_file(other, b2.s, b2.len) == 0);
+	struct initramfs_inputs in = { .probe = other };
 	char *err = NULL;
 	char *a = initramfs_base(NULL, &err);
 	char *b = initramfs_base(&in, &err);
@@ -252,9 +242,9 @@ TEST(initramfs_cache_key_follows_inputs)
 	CHECK(strcmp(a, b) != 0);
 	free(a);
 	free(b);
-	free(changed);
-	free(text);
-	free(init);
+	buf_free(&b2);
+	free(bin);
+	free(other);
 }
 
 TEST(initramfs_names_the_missing_or_unusable_input)
@@ -265,10 +255,8 @@ TEST(initramfs_names_the_missing_or_unusable_input)
 	} cases[] = {
 		{ { .probe = "/nonexistent/probe" }, "guest probe: cannot read /nonexistent/probe" },
 		{ { .probe = "/nonexistent/probe" }, "make probe" },
-		{ { .busybox = "/nonexistent/busybox" }, "install busybox-static" },
-		{ { .init = "/nonexistent/init" }, "guest init: cannot read" },
-		{ { .busybox = "/bin/ls" }, "is not a static x86-64 executable" },
-		{ { .probe = "runner/guest/init" }, "guest probe: runner/guest/init is not a static" },
+		{ { .probe = "/bin/ls" }, "guest probe: /bin/ls is not a static x86-64 executable" },
+		{ { .probe = "runner/guest/init.c" }, "guest probe: runner/guest/init.c is not a static" },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		char *err = NULL;

@@ -7,6 +7,7 @@
  * The model's facts (NUMA init, zones, blocks, sections) come in as kind
  * "model", its ids unchanged (docs/model.md). */
 #include "topologies/layout_features.h"
+#include "acpi-gen/range_edges.h"
 #include "common/size.h"
 #include <stdlib.h>
 #include <string.h>
@@ -125,7 +126,15 @@ static void block_features(const struct layout *l, struct feature_set *fs)
 	int n;
 	const struct mem_range *m = final_map(l, &n);
 	uint64_t last_block = UINT64_MAX;
+	unsigned last_v = 0;
 	bool plain_seen = false;
+	/* A block that meets no edge of the map or of a node range, right
+	 * after the block before it, is of that block's kind. */
+	struct range_edges edges;
+	range_edges_init(&edges);
+	range_edges_add_ranges(&edges, m, n);
+	range_edges_add_ranges(&edges, l->node_ranges, l->n_node_ranges);
+	range_edges_sort(&edges);
 	for (int i = 0; i < n; i++) {
 		if (m[i].start >= HT_HOLE)
 			break;
@@ -134,8 +143,14 @@ static void block_features(const struct layout *l, struct feature_set *fs)
 		for (uint64_t b = first; b <= last && b - first < 4096; b++) {
 			if (b == last_block)
 				continue;
-			last_block = b;
 			uint64_t bs = b * BLOCK, be = bs + BLOCK, covered = 0;
+			if (last_block != UINT64_MAX && b == last_block + 1 && !range_edges_inside(&edges, bs - BLOCK, be)) {
+				last_block = b;
+				if (last_v != 1 * 3 + 1)
+					add(fs, K_BLOCK, last_v);
+				continue;
+			}
+			last_block = b;
 			unsigned mask = 0;
 			for (int k = 0; k < n; k++) {
 				if (m[k].end <= bs || m[k].start >= be)
@@ -150,6 +165,7 @@ static void block_features(const struct layout *l, struct feature_set *fs)
 			unsigned nodes;
 			int count = nodes_in(l, bs, be, &nodes);
 			unsigned v = mask * 3 + (unsigned)(count > 2 ? 2 : count);
+			last_v = v;
 			if (v == 1 * 3 + 1) {        /* plain RAM, one node */
 				if (plain_seen)
 					continue;
@@ -158,6 +174,7 @@ static void block_features(const struct layout *l, struct feature_set *fs)
 			add(fs, K_BLOCK, v);
 		}
 	}
+	range_edges_free(&edges);
 }
 
 /* The kernel's early RAM of node id, and where the node's ranges are. */
@@ -467,13 +484,20 @@ static void hotplug_features(const struct topology *t, const struct layout *l, s
 static void slit_hmat_features(const struct topology *t, struct feature_set *fs)
 {
 	bool gen = t->firmware == FIRMWARE_GENERATED;
-	for (int i = 0; i < t->n_nodes && t->distance && t->n_distance_lines; i++)   /* lines: what the file says */
-		for (int j = 0; j < t->n_nodes; j++) {
-			int d = topo_distance(t, i, j), r = topo_distance(t, j, i);
+	/* The effective distances once (the triangle check reads each n times). */
+	int nn = t->n_nodes < TOPO_MAX_NODES ? t->n_nodes : TOPO_MAX_NODES;
+	uint8_t dist[TOPO_MAX_NODES][TOPO_MAX_NODES];
+	if (t->distance && t->n_distance_lines)
+		for (int i = 0; i < nn; i++)
+			for (int j = 0; j < nn; j++)
+				dist[i][j] = (uint8_t)topo_distance(t, i, j);
+	for (int i = 0; i < nn && t->distance && t->n_distance_lines; i++)   /* lines: what the file says */
+		for (int j = 0; j < nn; j++) {
+			int d = dist[i][j], r = dist[j][i];
 			unsigned v = i == j ? (d == 10 ? 0 : 1) : d == 255 ? 2 : d <= 10 ? 3 : d < 20 ? 4 : d == 20 ? 5 : d > 100 ? 6 : 7;
 			add(fs, K_SLIT, v * 4 + (d != r) * 2 + gen);
-			for (int k = 0; k < t->n_nodes && i != j; k++)
-				if (k != i && k != j && topo_distance(t, i, k) + topo_distance(t, k, j) < d)
+			for (int k = 0; k < nn && i != j; k++)
+				if (k != i && k != j && dist[i][k] + dist[k][j] < d)
 					add(fs, K_SLIT, 40 + gen);            /* a shorter way round */
 		}
 	for (int i = 0; i < t->n_hmat_lb; i++) {

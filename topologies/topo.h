@@ -296,6 +296,9 @@ static inline bool cpuset_has(const struct cpuset *s, int cpu)
 void cpuset_add(struct cpuset *s, int cpu);
 int cpuset_count(const struct cpuset *s);
 bool cpuset_empty(const struct cpuset *s);
+/* One above the highest node id a distance line names: the part of the
+ * distance matrix the text (and binary) form holds. */
+int topo_distance_bound(const struct topology *t);
 /* Effective distance (given, or 10 local / 20 remote default). */
 int topo_distance(const struct topology *t, int from, int to);
 /* Effective OEM revision etc. are decided by acpi-gen, not here. */

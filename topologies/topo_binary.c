@@ -56,24 +56,11 @@ static void put_cpuset(struct writer *w, const struct cpuset *s)
 		put64(w, s->bits[i]);
 }
 
-/* Ids that a distance line names (what topo_print prints of the matrix). */
-static int distance_bound(const struct topology *t)
-{
-	int bound = 0;
-	for (int k = 0; k < t->n_distance_lines; k++) {
-		const struct topo_distance_line *dl = &t->distance_lines[k];
-		int m = (dl->from > dl->to ? dl->from : dl->to) + 1;
-		if (m > bound)
-			bound = m;
-	}
-	return bound;
-}
-
 size_t topo_encode(const struct topology *t, uint8_t *out, size_t max)
 {
 	struct writer w = { out, max, 0 };
 	put(&w, TOPO_BINARY_MAGIC, TOPO_BINARY_MAGIC_LEN);
-	int bound = t->distance ? distance_bound(t) : 0;
+	int bound = t->distance ? topo_distance_bound(t) : 0;
 	put8(&w, t->machine);
 	put8(&w, t->firmware);
 	put8(&w, t->memory_given | t->hmat << 1 | t->any_distance << 2 | (t->distance != NULL) << 3);

@@ -130,13 +130,7 @@ static void print_nodes(struct buf *b, const struct topology *t)
 	if (!t->distance)
 		return;
 	/* Only ids some distance line names can have an entry. */
-	int bound = 0;
-	for (int k = 0; k < t->n_distance_lines; k++) {
-		const struct topo_distance_line *dl = &t->distance_lines[k];
-		int m = (dl->from > dl->to ? dl->from : dl->to) + 1;
-		if (m > bound)
-			bound = m;
-	}
+	int bound = topo_distance_bound(t);
 	/* Symmetric pairs once (from < to), then every one-way entry. */
 	for (int i = 0; i < bound; i++)
 		for (int j = i; j < bound; j++) {

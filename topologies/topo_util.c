@@ -129,3 +129,15 @@ int topo_cpu_node(const struct topology *t, int cpu)
 			return t->nodes[i].id;
 	return t->n_nodes ? 0 : -1;
 }
+
+int topo_distance_bound(const struct topology *t)
+{
+	int bound = 0;
+	for (int k = 0; k < t->n_distance_lines; k++) {
+		const struct topo_distance_line *dl = &t->distance_lines[k];
+		int m = (dl->from > dl->to ? dl->from : dl->to) + 1;
+		if (m > bound)
+			bound = m;
+	}
+	return bound;
+}

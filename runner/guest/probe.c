@@ -1523,20 +1523,9 @@ static void usage(void)
 	write_all(msg, sizeof msg - 1);
 }
 
-int main(int argc, char **argv)
+/* Runs the plan at plan_path; the exit status is the probe's (0, 1). */
+static int plan_main(const char *plan_path)
 {
-	const char *plan_path = "/topofarm/plan";
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--guest"))
-			guest_mode = 1;
-		else if (!strcmp(argv[i], "--coverage") && i + 1 < argc)
-			return coverage_dump(argv[i + 1]) > 0 ? 0 : 1;
-		else if (!strcmp(argv[i], "--help") || argv[i][0] == '-') {
-			usage();
-			return argv[i][1] == '-' && argv[i][2] == 'h' ? 0 : 2;
-		} else
-			plan_path = argv[i];
-	}
 	if (guest_mode)
 		quiet_console();
 	list_numbered(SYS_MEM, "memory", &boot_blocks);
@@ -1560,4 +1549,31 @@ int main(int argc, char **argv)
 	coverage_dump(NULL);
 	kmemleak_scan();
 	return rc;
+}
+
+/* The guest's plan, as PID 1's child runs it (init.c). */
+static int guest_plan(void)
+{
+	guest_mode = 1;
+	return plan_main("/topofarm/plan");
+}
+
+int main(int argc, char **argv)
+{
+	/* The initramfs's /init is this binary: as PID 1 it is the guest's init. */
+	if (getpid() == 1)
+		return guest_init(guest_plan);
+	const char *plan_path = "/topofarm/plan";
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--guest"))
+			guest_mode = 1;
+		else if (!strcmp(argv[i], "--coverage") && i + 1 < argc)
+			return coverage_dump(argv[i + 1]) > 0 ? 0 : 1;
+		else if (!strcmp(argv[i], "--help") || argv[i][0] == '-') {
+			usage();
+			return argv[i][1] == '-' && argv[i][2] == 'h' ? 0 : 2;
+		} else
+			plan_path = argv[i];
+	}
+	return plan_main(plan_path);
 }

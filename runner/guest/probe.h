@@ -1,6 +1,7 @@
 /* runner/guest/probe.h: what the probe's parts share (the probe is one
  * static binary: probe.c runs the plan, coverage.c dumps gcov counters,
- * kmemleak.c asks for a leak scan). */
+ * kmemleak.c asks for a leak scan, init.c is PID 1 when the binary runs as
+ * the initramfs's /init). */
 #ifndef RUNNER_GUEST_PROBE_H
 #define RUNNER_GUEST_PROBE_H
 #include <stdbool.h>
@@ -30,5 +31,9 @@ bool debugfs_ready(const char *path);
 /* After the plan: on a kernel with kmemleak, one scan, so the leaks of this
  * boot are printed (kmemleak.verbose=1) before it ends. */
 void kmemleak_scan(void);
+
+/* PID 1 (init.c): mounts, READY, runs run_plan_main() in a child, DONE,
+ * the console flush line, power off. Never returns. */
+int guest_init(int (*run_plan_main)(void));
 
 #endif
