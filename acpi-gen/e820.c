@@ -95,7 +95,11 @@ void e820_sanitize(struct e820_map *m)
 				best = m->v[i].type;
 		if (!best)
 			continue;
-		if (out.n && out.v[out.n - 1].end == s && out.v[out.n - 1].type == best)
+		/* As the kernel's e820_nomerge(): persistent (PRAM) and soft
+		 * reserved ranges are never merged, so an overlap of two memmap=!
+		 * carve-outs stays two entries, split at every change point. */
+		bool nomerge = best == E820_PRAM || best == 0xefffffffu;
+		if (out.n && out.v[out.n - 1].end == s && out.v[out.n - 1].type == best && !nomerge)
 			out.v[out.n - 1].end = e;
 		else
 			push(&out, s, e, best);

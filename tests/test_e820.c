@@ -28,6 +28,28 @@ TEST(e820_sanitize_larger_type_wins_and_merges)
 	free(m.v);
 }
 
+/* Found by a campaign (gen-memmap-carve, seed 20261130, index 43): two
+ * memmap=! carve-outs that overlap, 1G at 0x1c0000000 and 128M at
+ * 0x1f8000000; farm-6.1 printed them as two persistent ranges split at
+ * 0x1f8000000, as its e820_nomerge() says for PRAM. */
+TEST(e820_sanitize_never_merges_persistent_ranges)
+{
+	struct e820_map m = { 0 };
+	e820_add(&m, 0x100000000ull, 0x100000000ull, E820_RAM);
+	e820_update(&m, 0x1c0000000ull, 0x40000000ull, E820_RAM, E820_PRAM);
+	e820_add(&m, 0x1f8000000ull, 0x8000000ull, E820_PRAM);
+	e820_sanitize(&m);
+	REQUIRE(m.n == 3);
+	CHECK_U64(m.v[0].end, 0x1c0000000ull);
+	CHECK_INT(m.v[1].type, E820_PRAM);
+	CHECK_U64(m.v[1].start, 0x1c0000000ull);
+	CHECK_U64(m.v[1].end, 0x1f8000000ull);
+	CHECK_INT(m.v[2].type, E820_PRAM);
+	CHECK_U64(m.v[2].start, 0x1f8000000ull);
+	CHECK_U64(m.v[2].end, 0x200000000ull);
+	free(m.v);
+}
+
 static const char *const layouts[] = {
 	"topologies/examples/memmap-forms.topo", "topologies/examples/q35-split.topo",
 	"topologies/seeds/004-pram-kpageflags.topo", "topologies/examples/unaligned-4000m.topo",
