@@ -10,6 +10,7 @@
 #include "acpi-gen/model.h"
 #include "acpi-gen/model_lines.h"
 #include "results/divergence.h"
+#include "results/run_record.h"
 #include "common/buf.h"
 #include "common/fsutil.h"
 #include <stdlib.h>
@@ -158,6 +159,37 @@ TEST(divergence_oracle_is_silent_when_the_kernel_agrees_and_names_lines_when_not
 	divergence_free(&d);
 	free(log);
 	topo_free(&t);
+}
+
+/* A run on a kernel the model does not follow (6.12 and later: generic
+ * NUMA init) is not compared, and says so; the same console from a 6.1
+ * kernel is. The console here holds no layout line at all. */
+TEST(divergence_is_not_checked_on_kernels_the_model_does_not_follow)
+{
+	static const char *const releases[] = { "6.12.117", "6.1.192", "6.1.0-56-amd64", "7.0.1" };
+	static const bool compared[] = { false, true, true, false };
+	char *text = read_file("topologies/examples/two-node.topo", NULL);
+	REQUIRE(text);
+	for (int i = 0; i < 4; i++) {
+		struct run_record r;
+		memset(&r, 0, sizeof r);
+		r.topology_text = text;
+		r.triage.outcome = OUTCOME_PASS;
+		r.triage.kernel_release = (char *)releases[i];
+		run_record_check_divergence(&r, "", 0);
+		if (compared[i]) {
+			CHECK(r.divergence.n > 0);
+			CHECK_INT(r.triage.outcome, OUTCOME_DIVERGENCE);
+		} else {
+			CHECK_INT(r.divergence.n, 0);
+			CHECK_INT(r.triage.outcome, OUTCOME_PASS);
+			REQUIRE(r.divergence.skipped);
+			CHECK_CONTAINS(r.divergence.skipped, releases[i]);
+		}
+		divergence_free(&r.divergence);
+		free(r.triage.title);
+	}
+	free(text);
 }
 
 TEST(divergence_benign_list_matches_its_data_file)
