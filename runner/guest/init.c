@@ -102,6 +102,12 @@ int guest_init(int (*run_plan_main)(void))
 			/* nothing to do: the poweroff ends the run */
 		}
 		close(kmsg);
+		/* Give the host time to read the console up to that line before
+		 * the power goes: under QEMU the host kills it on the flush line,
+		 * so this costs nothing there; under libvirt a power-off makes
+		 * libvirt kill QEMU at once, and the pty drops what its reader
+		 * had not read yet (seen: everything from READY on). */
+		sleep(3);
 	}
 	reboot(RB_POWER_OFF);
 	reboot(RB_AUTOBOOT);
