@@ -10,7 +10,7 @@
  * valid, bootable layout. The coverage signal is not code
  * coverage (the libraries are built without it) but the layout's features
  * (topologies/layout_features.h, the layout model's facts among them),
- * exported as libFuzzer extra counters:
+ * exported as libFuzzer extra counters (fuzz/layout_counters.h):
  * the corpus keeps layouts that differ in ways the kernel can notice.
  * `topofarm gen --from-corpus` turns the corpus into .topo files.
  * The model runs as model_compute_features() (no text formatted; the same
@@ -35,37 +35,13 @@
 #include "topologies/topo_binary.h"
 #include "topologies/topo_edit.h"
 #include "acpi-gen/model.h"
+#include "fuzz/layout_counters.h"
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 size_t LLVMFuzzerMutate(uint8_t *data, size_t size, size_t max_size);
-
-/* The counters are dense: one per feature id seen so far, in the order
- * first seen (the same signal as a counter per id of FEATURE_SPACE, but
- * libFuzzer scans and clears the whole section on every execution, and
- * 11 K counters cost it more than 2 K: docs/strategies.md). Counter 0 says
- * "not a layout": it keeps the first input (empty when the corpus is) so
- * the mutator can replace it by a generated one. Past COUNTER_SLOTS - 1
- * distinct ids (a run reaches about 1,000) ids share counters, with a
- * note on stderr. */
-#define COUNTER_SLOTS 2048
-__attribute__((section("__libfuzzer_extra_counters"))) static uint8_t feature_counters[COUNTER_SLOTS];
-#define NOT_A_LAYOUT 0
-static uint16_t slot_of[FEATURE_SPACE];   /* 0: no counter yet */
-static unsigned slots_used = 1;
-
-static unsigned counter_of(unsigned id)
-{
-	if (slot_of[id])
-		return slot_of[id];
-	if (slots_used < COUNTER_SLOTS)
-		return slot_of[id] = (uint16_t)slots_used++;
-	if (slots_used++ == COUNTER_SLOTS)
-		fprintf(stderr, "layout_fuzz: more than %d distinct features: the rest share counters\n", COUNTER_SLOTS - 1);
-	return slot_of[id] = (uint16_t)(1 + id % (COUNTER_SLOTS - 1));
-}
 
 /* Distinct feature-set hashes (open addressing), for LAYOUT_FUZZ_STATS. */
 static uint64_t *seen;
@@ -197,11 +173,7 @@ static bool parse_cached(const uint8_t *data, size_t size, struct topology *out)
 
 static void count_features(const struct feature_set *fs)
 {
-	for (int i = 0; i < fs->n; i++) {
-		uint8_t *c = &feature_counters[counter_of(fs->v[i])];
-		if (*c < 255)
-			(*c)++;
-	}
+	bump_counters(fs);
 	if (!stats)
 		return;
 	seen_add(feature_set_hash(fs));
