@@ -52,8 +52,8 @@ $(B)/%.o: %.c
 
 # The guest probe: a static binary that runs as the initramfs's init helper.
 probe: build/guest/probe
-PROBE_SRC := runner/guest/probe.c runner/guest/init.c runner/guest/coverage.c runner/guest/kmemleak.c common/line_frame.c common/sha256.c
-build/guest/probe: $(PROBE_SRC) runner/guest/probe.h common/coverage_wire.h common/line_frame.h
+PROBE_SRC := runner/guest/probe.c runner/guest/init.c runner/guest/coverage.c runner/guest/kmemleak.c common/line_frame.c common/sha256.c common/write_all.c
+build/guest/probe: $(PROBE_SRC) runner/guest/probe.h common/coverage_wire.h common/line_frame.h common/write_all.h
 	@mkdir -p $(dir $@)
 	$(CC) -I. $(WARN) -O2 -static -o $@ $(PROBE_SRC)
 
