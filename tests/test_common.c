@@ -97,6 +97,37 @@ TEST(proc_run_captures_and_times_out)
 	CHECK(r.not_found);
 }
 
+/* The mask of /proc/PID/status line "NAME:\tHEX" in status, or ~0. */
+static unsigned long long status_mask(const char *status, const char *name)
+{
+	const char *at = status ? strstr(status, name) : NULL;
+	return at ? strtoull(at + strlen(name), NULL, 16) : ~0ULL;
+}
+
+/* A program runs with default signal handling whatever topofarm set for
+ * itself: the scheduler's blocked SIGINT/SIGTERM/SIGCHLD and the libvirt
+ * backend's ignored SIGPIPE both survive exec unless the child undoes them. */
+TEST(proc_children_start_with_default_signals)
+{
+	sigset_t block, old;
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	void (*old_pipe)(int) = signal(SIGPIPE, SIG_IGN);
+	char *argv[] = { "cat", "/proc/self/status", NULL };
+	struct proc_opts o = { .capture = true };
+	struct proc_result r;
+	int rc = proc_run(argv, &o, &r);
+	signal(SIGPIPE, old_pipe);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	CHECK_INT(rc, 0);
+	CHECK_U64(status_mask(r.out, "\nSigBlk:\t"), 0);
+	CHECK_U64(status_mask(r.out, "\nSigIgn:\t") & (1ULL << (SIGPIPE - 1)), 0);
+	proc_result_free(&r);
+}
+
 TEST(proc_children_die_with_their_parent)
 {
 	/* A middle process runs `sleep 30` through proc_run, then is killed -9:
