@@ -203,7 +203,7 @@ TEST(campaign_edges_keep_a_layout_only_above_the_noise)
 	for (int i = 0; i < 3; i++)
 		why[i] = campaign_corpus_judge(&corpus, s, &e[i], k, 1);
 	CHECK_STR(why[0], "1000 new kernel edges");
-	CHECK(strstr(why[1], "kernel edge") == NULL);   /* kept for features at most */
+	CHECK_STR(why[1], "");   /* noise; and its new features no longer count once edges do */
 	char want[64];
 	snprintf(want, sizeof want, "%d new kernel edges", shift2 - shift1);
 	CHECK_STR(why[2], want);
@@ -268,6 +268,22 @@ TEST(campaign_corpus_keeps_new_buckets_divergences_and_features)
 	CHECK_INT(replay.new_buckets, 1);
 	CHECK_INT(replay.new_divergences, 1);
 	campaign_corpus_free(&replay);
+	/* Once kernels report edges, features new to the model alone do not keep
+	 * a layout (they are still marked seen). */
+	struct store_plan_entry late;
+	REQUIRE(plan_n(&c, &corpus, 40, 1, &late) == 1);
+	struct feature_set fs;
+	REQUIRE(layout_features_of_text(late.text, strlen(late.text), &fs) == 0);
+	int unseen = 0;
+	for (int i = 0; i < fs.n; i++)
+		unseen += !corpus.feature_seen[fs.v[i]];
+	REQUIRE(unseen > 0);
+	int features_before = corpus.n_features;
+	char *late_why = campaign_corpus_judge(&corpus, s, &late, k, 2);
+	CHECK_STR(late_why, "");
+	CHECK_INT(corpus.n_features, features_before + unseen);
+	free(late_why);
+	campaign_plan_entry_free(&late);
 	for (int i = 0; i < 6; i++)
 		campaign_plan_entry_free(&e[i]);
 	campaign_corpus_free(&corpus);
