@@ -271,6 +271,7 @@ TEST(campaign_corpus_keeps_new_buckets_divergences_and_features)
 	/* Once kernels report edges, features new to the model alone do not keep
 	 * a layout (they are still marked seen). */
 	struct store_plan_entry late;
+	struct campaign_config c = config("night2", 3, 0);
 	REQUIRE(plan_n(&c, &corpus, 40, 1, &late) == 1);
 	struct feature_set fs;
 	REQUIRE(layout_features_of_text(late.text, strlen(late.text), &fs) == 0);
