@@ -1,5 +1,7 @@
-/* runner/guest/probe.c: the guest workload. A single static program that the
- * initramfs's /init runs after mounting proc, sysfs and devtmpfs. It reads
+/* runner/guest/probe.c: the guest workload. A single static program, the
+ * initramfs's /init too: started as PID 1 it is init (runner/guest/init.c),
+ * which mounts proc, sysfs and devtmpfs and runs the plan in a forked
+ * child; the plan is what this file does. It reads
  * the plan (/topofarm/plan: one step per line, written by the host from the
  * topology), runs the steps in order, and reports everything on the console
  * as lines starting with "@@TOPOFARM " (the wire format is
@@ -14,7 +16,8 @@
  *   - kernel errors (EBUSY, EINVAL...) are printed by errno name and never
  *     stop the plan.
  * Steps that change the machine (online/offline, cpu-up/down, compact) only
- * run with --guest, so running this binary on a host by mistake is harmless.
+ * run in guest mode (the plan init starts, or --guest), so running this
+ * binary on a host by mistake is harmless.
  * No libnuma: memory policy calls are raw syscalls. */
 #include <ctype.h>
 #include <dirent.h>
