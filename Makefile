@@ -50,10 +50,11 @@ $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -c -o $@ $<
 
-# The guest probe: a static binary that runs as the initramfs's init helper.
+# The guest probe: a static binary, the initramfs's /init (PID 1, runner/guest/init.c)
+# and the plan runner; plain libc only (no host library: it links what it lists).
 probe: build/guest/probe
-PROBE_SRC := runner/guest/probe.c runner/guest/init.c runner/guest/coverage.c runner/guest/kmemleak.c common/line_frame.c common/sha256.c
-build/guest/probe: $(PROBE_SRC) runner/guest/probe.h common/coverage_wire.h common/line_frame.h
+PROBE_SRC := runner/guest/probe.c runner/guest/init.c runner/guest/coverage.c runner/guest/kmemleak.c common/line_frame.c common/sha256.c common/write_all.c
+build/guest/probe: $(PROBE_SRC) runner/guest/probe.h common/coverage_wire.h common/line_frame.h common/write_all.h
 	@mkdir -p $(dir $@)
 	$(CC) -I. $(WARN) -O2 -static -o $@ $(PROBE_SRC)
 

@@ -98,7 +98,7 @@ void e820_sanitize(struct e820_map *m)
 		/* As the kernel's e820_nomerge(): persistent (PRAM) and soft
 		 * reserved ranges are never merged, so an overlap of two memmap=!
 		 * carve-outs stays two entries, split at every change point. */
-		bool nomerge = best == E820_PRAM || best == 0xefffffffu;
+		bool nomerge = best == E820_PRAM || best == E820_SOFT_RESERVED;
 		if (out.n && out.v[out.n - 1].end == s && out.v[out.n - 1].type == best && !nomerge)
 			out.v[out.n - 1].end = e;
 		else
@@ -134,7 +134,7 @@ const char *e820_type_name(uint32_t type)
 	case E820_UNUSABLE: return "unusable";
 	case E820_PMEM: return "persistent (type 7)";
 	case E820_PRAM: return "persistent (type 12)";
-	case 0xefffffff: return "soft reserved";
+	case E820_SOFT_RESERVED: return "soft reserved";
 	}
 	snprintf(other, sizeof other, "type %u", type);
 	return other;

@@ -12,6 +12,8 @@ enum e820_type {
 	E820_RAM = 1, E820_RESERVED = 2, E820_ACPI = 3, E820_NVS = 4,
 	E820_UNUSABLE = 5, E820_PMEM = 7, E820_PRAM = 12,
 };
+/* Above INT_MAX, so not an enum constant: the kernel's E820_TYPE_SOFT_RESERVED. */
+#define E820_SOFT_RESERVED 0xefffffffu
 
 struct mem_range {
 	uint64_t start, end;          /* [start, end) */

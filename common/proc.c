@@ -48,6 +48,15 @@ static void child(char *const argv[], const struct proc_opts *o, int outfd, int 
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
 	if (getppid() != parent)
 		_exit(127);
+	/* What topofarm set for itself is not the program's: the scheduler
+	 * blocks SIGINT, SIGTERM and SIGCHLD while it waits (a blocked SIGTERM
+	 * would also hold back the death signal above), and the libvirt
+	 * backend ignores SIGPIPE; a blocked mask and an ignored signal both
+	 * survive exec. */
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	signal(SIGPIPE, SIG_DFL);
 	if (o->cwd && chdir(o->cwd) != 0)
 		goto fail;
 	int in = open(o->stdin_path ? o->stdin_path : "/dev/null", O_RDONLY);

@@ -1,5 +1,6 @@
 /* common/proc.h: run external programs from argument vectors (never a shell
- * string), in their own process group, with an optional wall-clock timeout
+ * string), in their own process group with default signal handling (no
+ * blocked signals, SIGPIPE not ignored), with an optional wall-clock timeout
  * and captured output. Every external tool topofarm uses goes through here. */
 #ifndef COMMON_PROC_H
 #define COMMON_PROC_H

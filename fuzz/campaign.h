@@ -75,8 +75,9 @@ void campaign_corpus_free(struct campaign_corpus *c);
 int campaign_corpus_know_store(struct campaign_corpus *c, struct store *s, const char *campaign, char **err);
 /* Judges a planned entry whose runs on kernels are finished: why the corpus
  * keeps it ("new crash bucket: TITLE", "new divergence: TITLE", "N new
- * kernel edges", "N new features"; caller frees), or "" (not kept). Either way what it showed is
- * now seen. Kept entries become mutation parents. */
+ * kernel edges", or "N new features" while no kernel of the campaign has
+ * reported edges; caller frees), or "" (not kept). Either way what it
+ * showed is now seen. Kept entries become mutation parents. */
 char *campaign_corpus_judge(struct campaign_corpus *c, struct store *s, const struct store_plan_entry *e,
 			    char *const *kernels, int nk);
 /* Replays a decision already stored (resume): seen sets and parents as if

@@ -1,9 +1,14 @@
 /* fuzz/campaign_corpus.c: the campaign's corpus rule (fuzz/campaign.h). A
  * booted layout is kept, and becomes a parent for mutations, when it gave
- * a crash bucket or a divergence this store had not seen, kernel edges
- * (gcov boot coverage, results/coverage.h, kept per kernel) or layout
- * features (topologies/layout_features.h: what the kernel can notice, the
- * layout model's facts among them) no earlier layout of the campaign had.
+ * a crash bucket or a divergence this store had not seen, or kernel edges
+ * (gcov boot coverage, results/coverage.h, kept per kernel) no earlier
+ * layout of the campaign had. Layout features (topologies/layout_features.h:
+ * what the kernel can notice, the layout model's facts among them) stand in
+ * for edges only while the campaign has no edges at all (a matrix without a
+ * gcov kernel): once the kernel itself reports coverage, a layout that only
+ * looks new to the model is not kept, because nearly every early layout
+ * does (bench/campaign kept 80% of its layouts for features alone, which
+ * left mutation parents hardly selected; docs/campaign.md).
  * The decision only depends on the runs' stored outcomes and on the
  * decisions before it, so a resumed campaign replays them exactly. */
 #include "fuzz/campaign.h"
@@ -180,7 +185,7 @@ char *campaign_corpus_judge(struct campaign_corpus *c, struct store *s, const st
 			c->new_buckets++;
 	} else if (edges > 0) {
 		why = xasprintf("%lld new kernel edge%s", edges, edges == 1 ? "" : "s");
-	} else if (fresh) {
+	} else if (fresh && c->edge_kernels.n == 0) {   /* no kernel coverage: the model stands in */
 		why = xasprintf("%d new feature%s", fresh, fresh == 1 ? "" : "s");
 	} else {
 		why = xstrdup("");

@@ -6,6 +6,7 @@
 #include "runner/libvirt_hosts.h"
 #include "common/buf.h"
 #include "common/fsutil.h"
+#include "common/write_all.h"
 #include <errno.h>
 #include <signal.h>
 #include <libvirt/libvirt-qemu.h>
@@ -45,19 +46,6 @@ static const char *lv_error(void)
 {
 	const char *m = virGetLastErrorMessage();
 	return m && *m ? m : "unknown libvirt error";
-}
-
-static void write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return;
-		p += w;
-		n -= (size_t)w;
-	}
 }
 
 static void check_state(void);

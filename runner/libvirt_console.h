@@ -3,10 +3,11 @@
  * SOCKET]` starts the domain (transient, paused, auto-destroyed when this
  * process's connection goes, so a killed boot never leaves a domain behind),
  * attaches to its serial console through virDomainOpenConsole, then resumes
- * it. The console's bytes go to stdout, stdin goes to the console; when the
- * domain has stopped, what the pty had not delivered yet (libvirt kills QEMU
- * at the guest's power-off, and the pty drops its unread bytes) is taken
- * from the console log file QEMU also wrote on the host. With
+ * it. The console's bytes go to stdout, stdin goes to the console. With
+ * --console-log VOLUME (which `run` does not pass: off, docs/farm.md), when
+ * the domain has stopped, what the pty had not delivered yet (libvirt kills
+ * QEMU at the guest's power-off, and the pty drops its unread bytes) is
+ * taken from the console log file the domain XML had QEMU write. With
  * --qmp it listens on a unix socket speaking enough QMP for boot.exp: each
  * command line goes to QEMU through virDomainQemuMonitorCommand (libvirt's
  * QMP passthrough; libvirt has no verb for the object-add/device_add/

@@ -264,21 +264,15 @@ static void libvirt_argv(const struct boot_request *rq, struct boot *b, const ch
 		goto out;
 	}
 	char *name = domain_name(rq->topo->name, b->rec.dir);
-	/* QEMU also writes the console to a file in the host's pool: the pty
-	 * loses what libvirt had not read yet when it kills QEMU at the guest's
-	 * power-off or reboot, and the helper takes that tail from the file. */
-	char *console_volume = xasprintf("%s.console", name);
-	char *console_log = xasprintf("%s/%s", LV_POOL_DIR, console_volume);
+	/* No console log file (.console_log, the helper's --console-log): in
+	 * the 2026-11-30 runs the helper never found that volume and the files
+	 * piled up in the pool, so it stays off (docs/farm.md); the guest's
+	 * 3 s between the flush line and its power-off keeps the tail instead. */
 	struct libvirt_config cfg = { .name = name, .kernel = kernel, .initrd = remote_initrd, .accel = rq->accel,
 				      .extra_append = rq->kernel_cmdline };
-	/* Off: the helper never found the log volume in the 2026-11-30 runs
-	 * (50 DOMAIN.console files stayed in the pool), so the tail copy is
-	 * unproven and the files piled up. Kept in the helper for the fix. */
-	(void)console_log;
 	xml = libvirt_domain_xml(rq->topo, &cfg, &err);
-	free(name), free(console_log);
+	free(name);
 	if (!xml) {
-		free(console_volume);
 		b->setup_error = xstrdup(err);
 		goto out;
 	}
@@ -295,7 +289,6 @@ static void libvirt_argv(const struct boot_request *rq, struct boot *b, const ch
 	strv_add(out, h->uri);
 	strv_add(out, "--xml");
 	strv_add(out, xml_path);
-	free(console_volume);
 	if (b->sock_dir) {
 		strv_add(out, "--qmp");
 		strv_addf(out, "%s/qmp", b->sock_dir);

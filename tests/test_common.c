@@ -1,9 +1,14 @@
-/* tests/test_common.c: sizes, JSON escaping, SHA-256 and process running. */
+/* tests/test_common.c: sizes, JSON escaping, SHA-256, process running and
+ * write_all. */
 #include "tests/harness.h"
 #include "common/size.h"
 #include "common/json.h"
 #include "common/sha256.h"
 #include "common/proc.h"
+#include "common/write_all.h"
+#include <errno.h>
+#include <string.h>
+#include <sys/time.h>
 #include <stdlib.h>
 #include <signal.h>
 #include <stdio.h>
@@ -92,6 +97,35 @@ TEST(proc_run_captures_and_times_out)
 	CHECK(r.not_found);
 }
 
+/* The mask of /proc/PID/status line "NAME:\tHEX" in status, or ~0. */
+static unsigned long long status_mask(const char *status, const char *name)
+{
+	const char *at = status ? strstr(status, name) : NULL;
+	return at ? strtoull(at + strlen(name), NULL, 16) : ~0ULL;
+}
+
+/* A program runs with default signal handling whatever topofarm set for
+ * itself: the scheduler's blocked SIGINT/SIGTERM/SIGCHLD and the libvirt
+ * backend's ignored SIGPIPE both survive exec unless the child undoes them. */
+TEST(proc_children_start_with_default_signals)
+{
+	sigset_t block, old;   /* the scheduler's SIGTERM, for one */
+	sigemptyset(&block);
+	sigaddset(&block, SIGTERM);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	void (*old_pipe)(int) = signal(SIGPIPE, SIG_IGN);
+	char *argv[] = { "cat", "/proc/self/status", NULL };
+	struct proc_opts o = { .capture = true };
+	struct proc_result r;
+	int rc = proc_run(argv, &o, &r);
+	signal(SIGPIPE, old_pipe);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	CHECK_INT(rc, 0);
+	CHECK_U64(status_mask(r.out, "\nSigBlk:\t"), 0);
+	CHECK_U64(status_mask(r.out, "\nSigIgn:\t") & (1ULL << (SIGPIPE - 1)), 0);
+	proc_result_free(&r);
+}
+
 TEST(proc_children_die_with_their_parent)
 {
 	/* A middle process runs `sleep 30` through proc_run, then is killed -9:
@@ -137,4 +171,73 @@ TEST(proc_children_die_with_their_parent)
 	CHECK(gone);
 	if (!gone)
 		kill(sleeper, SIGKILL);
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+/* The pattern byte at offset i: a byte lost, doubled or moved shows. */
+static unsigned char pattern_at(size_t i)
+{
+	return (unsigned char)(i * 7 + i / 251);
+}
+
+/* write_all gets every byte through writes that a signal cuts short (a
+ * timer interrupts the writer while the pipe is full: short counts and
+ * EINTR), in order; a reader that is gone is an error (EPIPE), not a
+ * silent success. The writers are children: the signals stay there. */
+TEST(write_all_survives_short_writes_and_reports_a_gone_reader)
+{
+	enum { N = 1 << 20 };
+	int fds[2];
+	REQUIRE(pipe(fds) == 0);
+	pid_t writer = fork();
+	REQUIRE(writer >= 0);
+	if (writer == 0) {
+		close(fds[0]);
+		static unsigned char out[N];
+		for (size_t i = 0; i < N; i++)
+			out[i] = pattern_at(i);
+		struct sigaction sa = { .sa_handler = on_alarm };   /* no SA_RESTART */
+		sigaction(SIGALRM, &sa, NULL);
+		struct itimerval every = { { 0, 2000 }, { 0, 2000 } };
+		setitimer(ITIMER_REAL, &every, NULL);
+		_exit(write_all(fds[1], out, N) ? 0 : 1);
+	}
+	close(fds[1]);
+	usleep(50000);   /* let the pipe fill, so writes block and get cut */
+	static unsigned char in[N + 1];
+	size_t got = 0;
+	for (;;) {
+		ssize_t n = read(fds[0], in + got, sizeof in - got);
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fds[0]);
+	int status = 0;
+	REQUIRE(waitpid(writer, &status, 0) == writer);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	CHECK_INT(got, N);
+	size_t bad = 0;
+	for (size_t i = 0; i < got && i < N; i++)
+		bad += in[i] != pattern_at(i);
+	CHECK_INT(bad, 0);
+
+	pid_t lost = fork();
+	REQUIRE(lost >= 0);
+	if (lost == 0) {
+		signal(SIGPIPE, SIG_IGN);
+		int p[2];
+		if (pipe(p) != 0)
+			_exit(2);
+		close(p[0]);
+		bool ok = write_all(p[1], "x", 1);
+		_exit(!ok && errno == EPIPE ? 0 : 1);
+	}
+	REQUIRE(waitpid(lost, &status, 0) == lost);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	CHECK(!write_all(-1, "x", 1) && errno == EBADF);
 }

@@ -161,14 +161,6 @@ static void verdict_free(struct verdict *v)
 	free(v->outcome), free(v->title), free(v->layout), free(v->host);
 }
 
-/* The parity test is out of the default suite until it has passed twice in
- * full here: once so far (26/26, 657 s at load 6-9: more than the suite's
- * budget for it). Build it in with
- * make B=build-san EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer
- *   -fno-sanitize-recover=undefined -DTOPOFARM_LIBVIRT_PARITY_TEST"
- *   EXTRA_LDFLAGS="-fsanitize=address,undefined" build-san/topofarm build-san/tests/run */
-#ifdef TOPOFARM_LIBVIRT_PARITY_TEST
-
 /* The seed and example topologies libvirt can describe (names and paths). */
 static void describable(struct file_list *names, struct file_list *paths)
 {
@@ -197,8 +189,6 @@ static void describable(struct file_list *names, struct file_list *paths)
 	}
 }
 
-#endif /* TOPOFARM_LIBVIRT_PARITY_TEST */
-
 static int run_topofarm(struct file_list *paths, const char *out, const char *const *extra, double timeout)
 {
 	struct strv a = { 0 };
@@ -221,7 +211,6 @@ static int run_topofarm(struct file_list *paths, const char *out, const char *co
 	return rc;
 }
 
-#ifdef TOPOFARM_LIBVIRT_PARITY_TEST
 SLOW_TEST(libvirt_backend_matches_qemu_backend_on_every_describable_topology)
 {
 	char *image = test_kernel_image("farm-6.1");
@@ -268,8 +257,6 @@ SLOW_TEST(libvirt_backend_matches_qemu_backend_on_every_describable_topology)
 	free(qout), free(lout);
 	daemons_down(started);
 }
-
-#endif /* TOPOFARM_LIBVIRT_PARITY_TEST */
 
 /* ---------- two hosts ---------- */
 

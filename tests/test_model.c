@@ -3,12 +3,16 @@
  * must conclude about corpus layouts (tests/model/facts.txt), features that
  * are stable and named, the oracle finding nothing when the console says
  * exactly what the model predicts, the deliberately wrong model being caught
- * with the differing lines named, and the benign list in step with its
- * data file. The real-kernel proof is in test_show.c and test_run_boot.c. */
+ * with the differing lines named, the benign list in step with its data
+ * file, range edges, and memory blocks (copied where no range edge falls)
+ * adding up to their ranges. The real-kernel proof is in test_show.c and
+ * test_run_boot.c. */
 #include "tests/harness.h"
 #include "tests/util.h"
 #include "acpi-gen/model.h"
 #include "acpi-gen/model_lines.h"
+#include "acpi-gen/range_edges.h"
+#include "topologies/gen.h"
 #include "results/divergence.h"
 #include "results/run_record.h"
 #include "common/buf.h"
@@ -234,4 +238,100 @@ TEST(divergence_calibrates_the_seabios_reservation_within_the_benign_slack)
 	divergence_benign_free(strict);
 	free(log);
 	topo_free(&t);
+}
+
+/* range_edges: "an edge strictly inside (lo, hi)", through both sorts (the
+ * inline insertion sort, qsort past RANGE_EDGES_INLINE) and the growth
+ * past the inline array. */
+TEST(range_edges_tell_a_window_with_no_edge)
+{
+	for (int many = 0; many < 2; many++) {
+		struct range_edges e;
+		range_edges_init(&e);
+		/* Ranges [10k, 10k + 5) in descending order, so the sort has work. */
+		int n = many ? 3 * RANGE_EDGES_INLINE : 4;
+		for (int k = n - 1; k >= 0; k--)
+			range_edges_add(&e, 10 * (uint64_t)k, 10 * (uint64_t)k + 5);
+		range_edges_sort(&e);
+		int out_of_order = 0;
+		for (int i = 1; i < e.n; i++)
+			out_of_order += e.v[i - 1] > e.v[i];
+		CHECK_INT(out_of_order, 0);
+		CHECK_INT(e.n, 2 * n);
+		CHECK(!range_edges_inside(&e, 0, 5));      /* the edges themselves are not inside */
+		CHECK(!range_edges_inside(&e, 5, 10));
+		CHECK(range_edges_inside(&e, 5, 11));
+		CHECK(range_edges_inside(&e, 4, 6));
+		CHECK(!range_edges_inside(&e, 6, 9));
+		uint64_t last = 10 * (uint64_t)(n - 1) + 5;
+		CHECK(!range_edges_inside(&e, last, UINT64_MAX));
+		CHECK(range_edges_inside(&e, last - 1, UINT64_MAX));
+		range_edges_free(&e);
+		CHECK_INT(e.n, 0);
+	}
+}
+
+/* The bytes of each kind in [s, e) that the e820 map and the kernel's RAM
+ * say, and the nodes whose early ranges meet it: how a block must add up. */
+static void block_truth(const struct model *m, uint64_t s, uint64_t e, struct model_block *want)
+{
+	memset(want, 0, sizeof *want);
+	int n;
+	const struct mem_range *map = model_e820(m, &n);
+	uint64_t mapped_ram = 0;
+	for (int i = 0; i < n; i++) {
+		uint64_t lo = map[i].start > s ? map[i].start : s, hi = map[i].end < e ? map[i].end : e;
+		uint64_t bytes = hi > lo ? hi - lo : 0;
+		uint64_t *slot = map[i].type == E820_RAM ? &mapped_ram
+				 : map[i].type == E820_PMEM || map[i].type == E820_PRAM ? &want->pmem : &want->reserved;
+		*slot += bytes;
+	}
+	want->ram = model_ram_in(m, s, e);
+	want->reserved += mapped_ram > want->ram ? mapped_ram - want->ram : 0;
+	uint64_t used = want->ram + want->pmem + want->reserved;
+	want->hole = e - s > used ? e - s - used : 0;
+	for (int i = 0; i < m->n_early; i++)
+		if (m->early[i].start < e && m->early[i].end > s && m->early[i].node >= 0 && m->early[i].node < 128)
+			want->node_mask[m->early[i].node / 64] |= 1ULL << (m->early[i].node % 64);
+}
+
+/* model_blocks describes a block only where a range edge falls near it and
+ * copies the block before it elsewhere: every boot block of 1,500 generated
+ * layouts (every strategy) still adds up to what its ranges say. */
+TEST(model_blocks_add_up_to_their_ranges)
+{
+	int blocks = 0, wrong = 0;
+	for (uint64_t i = 0; i < 1500; i++) {
+		struct gen_options o = { .seed = 31, .machine = -1 };
+		char *text = gen_layout(&o, i, NULL);
+		REQUIRE(text);
+		struct topology t;
+		struct topo_error perr;
+		struct model m;
+		REQUIRE(topo_parse(text, strlen(text), "gen", &t, &perr) == 0);
+		if (model_compute(&t, &m, NULL) == 0) {
+			for (int k = 0; k < m.n_blocks; k++) {
+				const struct model_block *b = &m.blocks[k];
+				if (b->dimm)
+					continue;
+				struct model_block want;
+				block_truth(&m, b->start, b->start + m.block_size, &want);
+				bool same = b->ram == want.ram && b->pmem == want.pmem && b->reserved == want.reserved &&
+					    b->hole == want.hole && !memcmp(b->node_mask, want.node_mask, sizeof want.node_mask) &&
+					    b->index == b->start / m.block_size;
+				if (!same && wrong++ < 5)
+					test_fail(__FILE__, __LINE__, "layout %llu, block %llu: ram %llu pmem %llu reserved %llu, "
+						  "the ranges say %llu %llu %llu", (unsigned long long)i,
+						  (unsigned long long)b->index, (unsigned long long)b->ram,
+						  (unsigned long long)b->pmem, (unsigned long long)b->reserved,
+						  (unsigned long long)want.ram, (unsigned long long)want.pmem,
+						  (unsigned long long)want.reserved);
+				blocks++;
+			}
+			model_free(&m);
+		}
+		topo_free(&t);
+		free(text);
+	}
+	CHECK(blocks > 10000);
 }

@@ -287,6 +287,27 @@ TEST(run_boot_exp_ends_at_flush_after_done)
 	free(result), free(log);
 }
 
+/* The same on a kernel with CONFIG_PRINTK_CALLER (syzbot's configs, imported
+ * trees): the caller id after the timestamp is part of the flush line's
+ * prefix; without a timestamp only the id is. Missed, such a run would wait
+ * for the poweroff, 3 s after the flush line. */
+TEST(run_boot_exp_ends_at_flush_with_a_caller_id)
+{
+	static const char *const flush[] = { "[    1.500000][     T1] topofarm: console flushed\r\n",
+					     "[     T1] topofarm: console flushed\r\n" };
+	for (int i = 0; i < 2; i++) {
+		char *console = xasprintf("@@TOPOFARM READY 6.1.192\r\n@@TOPOFARM DONE rc=0\r\n%s", flush[i]);
+		char *log = NULL, *result = boot_exp_on_live_console(console, &log);
+		CHECK(result && log);
+		if (result) {
+			CHECK_CONTAINS(result, "end guest-done\n");
+			CHECK_CONTAINS(result, "detail guest finished (rc=0)\n");
+			CHECK_CONTAINS(result, "qemu_signal SIGKILL\n");
+		}
+		free(result), free(log), free(console);
+	}
+}
+
 /* A flush line before DONE (any kernel could print that text) ends nothing:
  * this guest never powers off, so the grace period after DONE does. */
 TEST(run_boot_exp_ignores_flush_before_done)

@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "runner/guest/probe.h"
+#include "common/write_all.h"
 
 /* A line of init's own (READY, DONE, ERROR -): like the script's echo, no
  * frame (docs/guest-protocol.md). */
@@ -29,15 +30,7 @@ static void init_line(const char *text)
 	if (n < 0)
 		return;
 	size_t len = (size_t)n < sizeof line ? (size_t)n : sizeof line - 1;
-	for (const char *p = line; len;) {
-		ssize_t w = write(1, p, len);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return;
-		p += w;
-		len -= (size_t)w;
-	}
+	write_all(1, line, len);   /* a console gone: nothing better to do */
 }
 
 static void mount_fs(const char *type, const char *dir)

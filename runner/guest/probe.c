@@ -1,5 +1,7 @@
-/* runner/guest/probe.c: the guest workload. A single static program that the
- * initramfs's /init runs after mounting proc, sysfs and devtmpfs. It reads
+/* runner/guest/probe.c: the guest workload. A single static program, the
+ * initramfs's /init too: started as PID 1 it is init (runner/guest/init.c),
+ * which mounts proc, sysfs and devtmpfs and runs the plan in a forked
+ * child; the plan is what this file does. It reads
  * the plan (/topofarm/plan: one step per line, written by the host from the
  * topology), runs the steps in order, and reports everything on the console
  * as lines starting with "@@TOPOFARM " (the wire format is
@@ -14,7 +16,8 @@
  *   - kernel errors (EBUSY, EINVAL...) are printed by errno name and never
  *     stop the plan.
  * Steps that change the machine (online/offline, cpu-up/down, compact) only
- * run with --guest, so running this binary on a host by mistake is harmless.
+ * run in guest mode (the plan init starts, or --guest), so running this
+ * binary on a host by mistake is harmless.
  * No libnuma: memory policy calls are raw syscalls. */
 #include <ctype.h>
 #include <dirent.h>
@@ -35,6 +38,7 @@
 #include <unistd.h>
 #include "runner/guest/probe.h"
 #include "common/line_frame.h"
+#include "common/write_all.h"
 
 #define PLAN_MAX (64 * 1024)
 #define MAX_ARGS 64
@@ -53,20 +57,6 @@
 static int guest_mode;                  /* --guest: allowed to change state */
 
 /* ---------- output ---------- */
-
-static void write_all(const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(1, p, n);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return;         /* console gone: nothing better to do */
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-}
 
 void say(const char *fmt, ...)
 {
@@ -95,7 +85,7 @@ void say(const char *fmt, ...)
 	memcpy(line + len, frame, LINE_FRAME_LEN - 1);
 	len += LINE_FRAME_LEN - 1;
 	line[len++] = '\n';
-	write_all(line, len);
+	write_all(1, line, len);   /* console gone: nothing better to do */
 }
 
 const char *errname(int e)
@@ -1520,7 +1510,7 @@ static void usage(void)
 		"Runs the topofarm guest plan (default /topofarm/plan; without one,\n"
 		"'probe nodes'). --guest allows steps that change memory/cpu state.\n"
 		"--coverage DIR prints the COV lines of the .gcda files under DIR.\n";
-	write_all(msg, sizeof msg - 1);
+	write_all(1, msg, sizeof msg - 1);
 }
 
 /* Runs the plan at plan_path; the exit status is the probe's (0, 1). */
