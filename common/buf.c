@@ -75,11 +75,11 @@ static void grow(struct buf *b, size_t extra)
 
 void *xgrow(void *p, size_t n, size_t elem)
 {
-	if (n & (n - 1))
+	if ((n & (n - 1)) || (n && n < XGROW_FIRST))
 		return p;
 	if (n > ((size_t)-1 / 2) / elem)
 		out_of_memory();
-	return xrealloc(p, elem * (n ? 2 * n : 1));
+	return xrealloc(p, elem * (n ? 2 * n : XGROW_FIRST));
 }
 
 void buf_add(struct buf *b, const void *data, size_t n)
