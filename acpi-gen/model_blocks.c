@@ -194,9 +194,12 @@ void model_blocks(const struct topology *t, struct model *m)
 	range_edges_add_ranges(&edges, map, n);
 	range_edges_add_ranges(&edges, m->ram, m->n_ram);
 	range_edges_add_ranges(&edges, m->early, m->n_early);
+	/* describe() reads only the zones with pages present (the others, most
+	 * of them on a layout of many nodes, would only add edges to sort). */
 	for (int k = 0; k < m->n_nodes; k++)
 		for (int z = 0; z < MZONE__COUNT; z++)
-			range_edges_add(&edges, m->nodes[k].zone[z].start, m->nodes[k].zone[z].end);
+			if (m->nodes[k].zone[z].present)
+				range_edges_add(&edges, m->nodes[k].zone[z].start, m->nodes[k].zone[z].end);
 	range_edges_sort(&edges);
 	for (uint64_t s = 0; s < top && m->n_blocks < MAX_BLOCKS; s += m->block_size) {
 		struct model_block b;
