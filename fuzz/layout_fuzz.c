@@ -10,7 +10,7 @@
  * valid, bootable layout. The coverage signal is not code
  * coverage (the libraries are built without it) but the layout's features
  * (topologies/layout_features.h, the layout model's facts among them),
- * exported as libFuzzer extra counters:
+ * exported as libFuzzer extra counters (fuzz/layout_counters.h):
  * the corpus keeps layouts that differ in ways the kernel can notice.
  * `topofarm gen --from-corpus` turns the corpus into .topo files.
  * The model runs as model_compute_features() (no text formatted; the same
@@ -35,17 +35,13 @@
 #include "topologies/topo_binary.h"
 #include "topologies/topo_edit.h"
 #include "acpi-gen/model.h"
+#include "fuzz/layout_counters.h"
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 size_t LLVMFuzzerMutate(uint8_t *data, size_t size, size_t max_size);
-
-__attribute__((section("__libfuzzer_extra_counters"))) static uint8_t feature_counters[FEATURE_SPACE + 1];
-/* The last counter says "not a layout": it keeps the first input (empty
- * when the corpus is) so the mutator can replace it by a generated one. */
-#define NOT_A_LAYOUT FEATURE_SPACE
 
 /* Distinct feature-set hashes (open addressing), for LAYOUT_FUZZ_STATS. */
 static uint64_t *seen;
@@ -177,9 +173,7 @@ static bool parse_cached(const uint8_t *data, size_t size, struct topology *out)
 
 static void count_features(const struct feature_set *fs)
 {
-	for (int i = 0; i < fs->n; i++)
-		if (feature_counters[fs->v[i]] < 255)
-			feature_counters[fs->v[i]]++;
+	bump_counters(fs);
 	if (!stats)
 		return;
 	seen_add(feature_set_hash(fs));

@@ -557,22 +557,21 @@ int layout_features_of_text(const char *text, size_t len, struct feature_set *ou
 	return rc;
 }
 
-static int by_id(const void *a, const void *b)
-{
-	return (int)*(const uint16_t *)a - (int)*(const uint16_t *)b;
-}
-
+/* Order-independent without sorting: the sum of a mix of each distinct id
+ * (a bit per id of FEATURE_SPACE says which were added already). */
 uint64_t feature_set_hash(const struct feature_set *fs)
 {
-	uint16_t v[FEATURE_SET_MAX];
-	memcpy(v, fs->v, sizeof *v * (size_t)fs->n);
-	qsort(v, (size_t)fs->n, sizeof *v, by_id);
-	uint64_t h = 0xcbf29ce484222325ULL;   /* FNV-1a over the distinct ids */
+	uint64_t added[FEATURE_SPACE / 64 + 1] = { 0 };
+	uint64_t h = 0xcbf29ce484222325ULL;
 	for (int i = 0; i < fs->n; i++) {
-		if (i && v[i] == v[i - 1])
+		unsigned id = fs->v[i] % FEATURE_SPACE;
+		if (added[id / 64] >> (id % 64) & 1)
 			continue;
-		h = (h ^ (v[i] & 0xff)) * 0x100000001b3ULL;
-		h = (h ^ (v[i] >> 8)) * 0x100000001b3ULL;
+		added[id / 64] |= 1ULL << (id % 64);
+		uint64_t x = (id + 1) * 0x9e3779b97f4a7c15ULL;   /* splitmix64's finalizer */
+		x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+		x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+		h += x ^ (x >> 31);
 	}
 	return h;
 }
