@@ -7,7 +7,9 @@
  * LV_POOL_DIR, made when missing) holding one volume per file content,
  * named by its SHA-256 and uploaded with virStorageVolUpload, the libvirt way
  * to put a file on a host whatever the transport. A second volume NAME.ok,
- * made after the upload finished, marks it complete. */
+ * made after the upload finished, marks it complete. It also remembers the
+ * domains of boots lost with a host's connection and destroys them when the
+ * host is connected again. */
 #ifndef RUNNER_LIBVIRT_HOSTS_H
 #define RUNNER_LIBVIRT_HOSTS_H
 #include <stdbool.h>

@@ -5,6 +5,7 @@
 #include "acpi-gen/acpi_gen.h"
 #include "acpi-gen/qemu_args.h"
 #include "runner/initramfs.h"
+#include "runner/kernels.h"
 #include "runner/libvirt_console.h"
 #include "runner/libvirt_hosts.h"
 #include "runner/libvirt_xml.h"
@@ -104,6 +105,18 @@ static void argv_text(char **argv, struct buf *out)
 {
 	for (int i = 0; argv[i]; i++)
 		buf_printf(out, "%s\n", argv[i]);
+}
+
+void boot_request_set_kernel(struct boot_request *rq, const struct kernel_entry *k, const char *image,
+			     const char *source, const char *vmlinux)
+{
+	rq->kernel_name = k->name;
+	rq->kernel_image = image;
+	rq->kernel_source = source;
+	rq->kernel_vmlinux = vmlinux;
+	rq->kernel_cmdline = k->cmdline;
+	rq->kernel_coverage = k->coverage != NULL;
+	rq->kernel_slow = k->slow;
 }
 
 static int silence_for(const struct boot_request *rq)

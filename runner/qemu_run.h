@@ -23,6 +23,7 @@
 
 struct lv_farm;
 struct lv_host;
+struct kernel_entry;
 
 #define BOOT_DEFAULT_TIMEOUT 90   /* seconds, when the topology gives none */
 #define BOOT_SILENCE 30           /* seconds without console output = hang */
@@ -54,6 +55,13 @@ struct boot_request {
 	struct lv_farm *farm;
 	struct lv_host *host;
 };
+
+/* The kernel of a request from its catalogue entry k: its name and what
+ * the entry says of every boot (cmdline=, coverage=, slow=), with the
+ * image, the source text for the record and the vmlinux (or NULL) the
+ * caller resolved. Every verb that boots a catalogue kernel sets it so. */
+void boot_request_set_kernel(struct boot_request *rq, const struct kernel_entry *k, const char *image,
+			     const char *source, const char *vmlinux);
 
 /* A boot in flight. */
 struct boot {

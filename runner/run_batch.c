@@ -206,14 +206,12 @@ static pid_t job_start(void *vb, int job, int try, void **token)
 	tk->attempt = p->next_attempt++;
 	char *dir = xasprintf("%s/%d", p->dir, tk->attempt);
 	struct boot_request rq = {
-		.topo = p->t, .kernel_name = p->k->name, .kernel_image = p->image,
-		.kernel_source = p->source, .kernel_cmdline = p->k->cmdline,
-		.kernel_coverage = p->k->coverage != NULL, .kernel_slow = p->k->slow,
-		.kernel_vmlinux = p->vmlinux, .base_initrd = b->base_initrd, .run_dir = dir,
+		.topo = p->t, .base_initrd = b->base_initrd, .run_dir = dir,
 		.campaign = b->o->campaign, .attempt = tk->attempt, .qemu = b->o->qemu,
 		.accel = b->o->accel, .timeout = b->o->timeout, .silence = b->o->silence,
 		.farm = b->o->farm, .host = b->o->farm ? lv_farm_wait_pick(b->o->farm) : NULL,
 	};
+	boot_request_set_kernel(&rq, p->k, p->image, p->source, p->vmlinux);
 	boot_start(&rq, &tk->boot);
 	free(dir);
 	*token = tk;

@@ -9,6 +9,7 @@
 #include "common/fsutil.h"
 #include "common/proc.h"
 #include "runner/expectation.h"
+#include "runner/kernels.h"
 #include "runner/plan.h"
 #include "runner/qemu_run.h"
 #include "runner/scheduler.h"
@@ -346,6 +347,52 @@ TEST(run_missing_qemu_is_infra)
 	run_record_free(&rec);
 	free(err), free(base), free(dir);
 	topo_free(&t);
+}
+
+/* A boot request takes what the catalogue entry says of every boot of its
+ * kernel: the shipped debug kernel's slow= stretches the default timeout
+ * (`run` and `minimize` both fill the request this way; minimize used to
+ * leave slow= out), and a timeout given explicitly still wins. */
+TEST(run_request_takes_the_kernels_catalogue_settings)
+{
+	struct kernel_catalogue *cat = NULL;
+	REQUIRE(kernel_catalogue_load("runner/kernels.conf", &cat, NULL) == 0);
+	const struct kernel_entry *k = kernel_find(cat, "farm-6.12-debug");
+	struct topology t;
+	if (!k || parse_topo("tests/run-plans/no-steps.topo", &t)) {
+		test_fail(__FILE__, __LINE__, "no farm-6.12-debug in runner/kernels.conf, or no topology");
+		kernel_catalogue_free(cat);
+		return;
+	}
+	CHECK(k->slow > 1);
+	char *base = path_join(test_tmpdir(), "base.cpio");
+	CHECK(write_file(base, "0707", 4) == 0);
+	for (int explicit_timeout = 0; explicit_timeout < 2; explicit_timeout++) {
+		char *dir = xasprintf("%s/run-%d", test_tmpdir(), explicit_timeout);
+		struct boot_request rq = {
+			.topo = &t, .base_initrd = base, .run_dir = dir, .attempt = 1,
+			.qemu = "/nonexistent/qemu-system-x86_64", .timeout = explicit_timeout ? 7 : 0,
+		};
+		boot_request_set_kernel(&rq, k, "/nonexistent/bzImage", "source", NULL);
+		CHECK_STR(rq.kernel_name, "farm-6.12-debug");
+		CHECK_STR(rq.kernel_cmdline, k->cmdline);
+		CHECK_INT(rq.kernel_slow, k->slow);
+		struct boot b;
+		boot_start(&rq, &b);
+		CHECK_INT(b.timeout, explicit_timeout ? 7 : BOOT_DEFAULT_TIMEOUT * k->slow);
+		int status = 0;
+		if (b.pid > 0)
+			waitpid(b.pid, &status, 0);
+		struct run_record rec;
+		char *err = NULL;
+		boot_finish(&b, status, &rec, &err);
+		CHECK_INT(rec.triage.outcome, OUTCOME_INFRA);   /* no QEMU: nothing booted */
+		run_record_free(&rec);
+		free(err), free(dir);
+	}
+	free(base);
+	topo_free(&t);
+	kernel_catalogue_free(cat);
 }
 
 /* Expect itself failing (here: its script is missing) is infra, with
