@@ -689,10 +689,13 @@ static int campaign_loop(struct campaign *c)
 		campaign_corpus_replay(&c->corpus, c->store, &c->plan[i], c->kernel_names, c->nk);
 	c->seconds_before = store_campaign_seconds(c->store, c->cfg.name);
 	c->t0 = c->batch_t0 = now();
+	/* Planning goes on after the last planned seq, also inside a chunk: the
+	 * chunk may have been cut short by an earlier call's smaller --count
+	 * (rounding up to the next chunk here skipped those seqs, and a
+	 * campaign extended from --count 50 to 100 planned 94). A seq at the
+	 * chunk's end that made no layout is tried once more: a generated one
+	 * fails again the same way, a mutant draws from today's corpus. */
 	c->next_seq = c->n_plan ? c->plan[c->n_plan - 1].seq + 1 : 0;
-	/* A chunk cut short (a seq that made no layout) is planned no further. */
-	if (c->next_seq % CAMPAIGN_CHUNK)
-		c->next_seq += CAMPAIGN_CHUNK - c->next_seq % CAMPAIGN_CHUNK;
 	if (c->target >= 0 && c->next_seq > c->target)
 		c->next_seq = (int)c->target;
 	if (c->n_plan)

@@ -411,6 +411,47 @@ TEST(campaign_dry_run_recreate_matches_gen_byte_for_byte)
 	free(out), free(gen_dir);
 }
 
+/* A campaign extended with a larger --count plans on from its last seq,
+ * also inside a chunk an earlier --count cut short: 5 then 13 plans the
+ * same 13 seqs (and layouts) as 13 at once. */
+TEST(campaign_extended_count_plans_every_seq)
+{
+	const char *tmp = test_tmpdir();
+	char *twice = path_join(tmp, "twice"), *once = path_join(tmp, "once");
+	const char *counts[] = { "5", "13" };
+	struct proc_result r;
+	for (int i = 0; i < 2; i++) {
+		char *plan[] = { (char *)topofarm_bin(), "campaign", "--dry-run", "--count", (char *)counts[i], "--seed", "5",
+				 "--campaign", "c", "--out", twice, NULL };
+		CHECK_INT(run_captured(plan, 60, &r), 0);
+		proc_result_free(&r);
+	}
+	char *plan[] = { (char *)topofarm_bin(), "campaign", "--dry-run", "--count", "13", "--seed", "5", "--campaign", "c",
+			 "--out", once, NULL };
+	CHECK_INT(run_captured(plan, 60, &r), 0);
+	CHECK_CONTAINS(r.out, "13 layouts planned");
+	proc_result_free(&r);
+	struct store *a, *b;
+	char *err = NULL;
+	REQUIRE(store_open(twice, &a, &err) == 0);
+	REQUIRE(store_open(once, &b, &err) == 0);
+	struct store_plan_entry *pa, *pb;
+	int na, nb;
+	REQUIRE(store_plan_load(a, "c", &pa, &na, &err) == 0);
+	REQUIRE(store_plan_load(b, "c", &pb, &nb, &err) == 0);
+	CHECK_INT(na, 13);
+	CHECK_INT(nb, 13);
+	for (int i = 0; i < na && i < nb; i++) {
+		CHECK_INT(pa[i].seq, i);
+		CHECK_STR(pa[i].name, pb[i].name);
+	}
+	store_plan_free(pa, na);
+	store_plan_free(pb, nb);
+	store_close(a);
+	store_close(b);
+	free(twice), free(once);
+}
+
 TEST(campaign_usage_errors)
 {
 	struct {
