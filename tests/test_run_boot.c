@@ -324,6 +324,32 @@ SLOW_TEST(run_hotplug_on_memoryless_node_comes_and_goes)
 	free(out);
 }
 
+/* A hot-remove the guest refuses (tests/run-boot/eject-refused.topo): the
+ * guest answers the eject request with _OST 0x82 and QEMU never sends
+ * DEVICE_DELETED. The host step ends at the refusal, says so, and the plan
+ * goes on: the run passes instead of waiting out the silence limit as a
+ * hang (three campaign mutants were read as "hang in step 5 host"). */
+SLOW_TEST(run_refused_eject_ends_the_host_step_not_the_run)
+{
+	if (!have_kernel("farm-6.1"))
+		return;
+	const char *out_dir = test_tmpdir();
+	char *out = NULL;
+	CHECK_INT(run_cli(out_dir, &out, "tests/run-boot/eject-refused.topo", "--kernels", "farm-6.1", NULL), 0);
+	struct run_record rec;
+	if (load_record(out_dir, "run-test-eject-refused", "farm-6.1", 1, &rec)) {
+		CHECK_INT(rec.triage.outcome, OUTCOME_PASS);
+		char *steps_path = path_join(rec.dir, "steps.log"), *steps = read_file(steps_path, NULL);
+		CHECK_CONTAINS(steps, "step 5 failed: the guest refused to eject hp1 (_OST status 0x82: device busy)");
+		CHECK(!strstr(steps ? steps : "", "end: silence"));
+		CHECK_CONTAINS(steps, "@@GO 5");          /* the guest was let go on */
+		CHECK_CONTAINS(steps, "end: guest-done");   /* and finished its plan */
+		free(steps_path), free(steps);
+		run_record_free(&rec);
+	}
+	free(out);
+}
+
 /* A vCPU comes to node 1 and leaves it (tests/run-boot/cpu-hotplug.topo):
  * its slot is empty at boot, QEMU plugs it in, the guest onlines it and its
  * allocations come from node 1; then QEMU ejects it, and the guest sees
